@@ -1,0 +1,4 @@
+// Every analytic exfilscope runs. Adding one: a folder under detectors/ and one line here.
+import type { DetectorSpec } from './detector.js';
+
+export const DETECTORS: readonly DetectorSpec<any>[] = [];

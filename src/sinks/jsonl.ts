@@ -1,0 +1,37 @@
+// JSON lines: one object per line through the serializer only, so no value can forge a line.
+import type { Finding } from '../core/findings.js';
+
+/** Renders byte arrays as base64 so binary samples survive JSON. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return { base64: Buffer.from(value).toString('base64') };
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+export function toJsonLine(value: unknown): string {
+  return JSON.stringify(value, jsonReplacer) + '\n';
+}
+
+/** The finding as exported: fixed field order so diffs of two runs are readable. */
+export function findingRecord(f: Finding): Record<string, unknown> {
+  return {
+    id: f.id,
+    ts_start: f.ts_start,
+    ts_end: f.ts_end,
+    technique: f.technique,
+    analytic: f.analytic,
+    risk: f.risk,
+    host: f.host,
+    src_ip: f.src_ip,
+    dst_ip: f.dst_ip,
+    dst_port: f.dst_port,
+    proto: f.proto,
+    bytes_out: f.bytes_out,
+    bytes_in: f.bytes_in,
+    process: f.process,
+    reason: f.reason,
+    evidence: f.evidence,
+    details: f.details,
+  };
+}
