@@ -1,0 +1,60 @@
+// The contract between the flow table (which owns packets, connections and TCP reassembly) and the
+// application-layer analyzers (HTTP, DNS, FTP, SMTP, …), which see only ordered bytes or datagrams.
+import type { AnomalyCode } from '../core/anomalies.js';
+import type { Endpoints, Event, Proto, Source } from '../core/events.js';
+
+/** Which side sent the bytes: the connection's originator or its responder (Zeek's orig/resp). */
+export type Direction = 'orig' | 'resp';
+
+export interface ConnectionInfo extends Endpoints {
+  uid: string;
+  proto: Proto;
+}
+
+/** What the flow table lends an analyzer for one connection. */
+export interface AnalyzerContext {
+  readonly conn: ConnectionInfo;
+  emit(event: Event): void;
+  /** Counts a protocol anomaly (`http.line_too_long`, `dns.name_loop`…) on the current input. */
+  anomaly(code: AnomalyCode, detail?: string): void;
+  /** Evidence pointer for the packet being processed now. */
+  source(): Source;
+  /** Marks the connection as this service (fills conn.log `service`), once the protocol is confirmed. */
+  confirm(service: string): void;
+  /**
+   * Announces a connection the analyzer expects (an FTP data channel from PORT/PASV/EPSV/EPRT): when a
+   * connection to `dst_ip:dst_port` (from `src_ip`, if given) starts before `until`, it is handed to `create`.
+   */
+  expect(expected: { src_ip?: string; dst_ip: string; dst_port: number; until: number }, create: AnalyzerFactory): void;
+}
+
+/** Fed with each direction's reassembled byte stream of one TCP connection. */
+export interface StreamAnalyzer {
+  /** In-order bytes of one direction; `ts` is the time of the packet that completed them. */
+  data(dir: Direction, bytes: Uint8Array, ts: number): void;
+  /** `length` bytes of one direction are missing (capture loss, or past the reassembly limit). */
+  gap(dir: Direction, length: number, ts: number): void;
+  /** The connection closed, timed out or was evicted; flush what is pending. */
+  end(ts: number): void;
+}
+
+/** Fed with each datagram of one UDP or ICMP conversation. */
+export interface DatagramAnalyzer {
+  datagram(dir: Direction, bytes: Uint8Array, ts: number): void;
+  end(ts: number): void;
+}
+
+export type AnalyzerFactory = (ctx: AnalyzerContext) => StreamAnalyzer | DatagramAnalyzer;
+
+/** One application protocol: how it is recognised and how its analyzer is made. */
+export interface AppProtocol {
+  /** Service name as Zeek writes it in conn.log (`http`, `dns`, `ftp`, `ftp-data`, `smtp`). */
+  readonly name: string;
+  readonly transport: 'tcp' | 'udp';
+  /**
+   * True when this protocol should analyze the connection. `firstBytes` are the first payload bytes
+   * seen (either direction, with the direction that sent them), so content can decide where ports cannot.
+   */
+  matches(conn: ConnectionInfo, firstBytes: Uint8Array, dir: Direction): boolean;
+  create: AnalyzerFactory;
+}
