@@ -1,5 +1,6 @@
 // The `exfilscope` command: parses arguments, runs the pipeline, renders results, returns the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AnomalyCounter } from '../core/anomalies.js';
 import { UsageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
@@ -87,7 +88,7 @@ async function dumpRecords(paths: string[], options: { config?: string; quiet: b
     pending = pending.then(() => writeStdout(text));
   });
   await pending;
-  const summary = { inputs, findingsByAnalytic: new Map(), elapsed: (performance.now() - started) / 1000 };
+  const summary = { inputs, findingsByAnalytic: new Map(), detectorLimits: new AnomalyCounter(), elapsed: (performance.now() - started) / 1000 };
   if (!options.quiet) printLines(renderSummary(summary), true);
   return inputsFailed(inputs) ? EXIT.usageOrInput : EXIT.ok;
 }

@@ -83,5 +83,6 @@ export function renderSummary(summary: RunSummary): string[] {
   ];
   const analytics = [...summary.findingsByAnalytic.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   if (analytics.length > 0) out.push('  findings: ' + analytics.map(([a, n]) => `${a} ${n}`).join(', '));
+  for (const { code, count } of summary.detectorLimits.entries()) out.push(pc.yellow(`  limit hit ${count} × ${code}`));
   return out;
 }
