@@ -56,7 +56,8 @@ function finding(o: Options, key: Key, run: Connection[]): Finding {
   const last = run[run.length - 1]!.ts;
   return {
     id: findingId(ID, [key.src_ip, key.dst_ip, key.dst_port], first),
-    technique: 'T1048',
+    // The seed files this analytic under T1048.001; volume alone cannot show the encryption (see README).
+    technique: 'T1048.001',
     analytic: ID,
     risk: bytesOut > o.high_risk_total_bytes_out ? 9 : 8,
     ts_start: first,
