@@ -57,8 +57,8 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
-  if (!recordsOnStdout) printLines(renderFindings(findings), false);
-  if (!options.quiet || recordsOnStdout) printLines(renderSummary(summary), true);
+  if (!recordsOnStdout) printLines([...renderFindings(findings), ''], false);
+  if (!options.quiet) printLines(renderSummary(summary), true);
   if (options.failOn !== undefined && findings.some((f) => f.risk >= options.failOn!)) return EXIT.findingAtRisk;
   return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
 }
