@@ -45,9 +45,8 @@ function sniffTsv(text: string): boolean {
 }
 
 function sniffJson(text: string): boolean {
-  const first = text.trimStart();
-  if (!first.startsWith('{')) return false;
-  const line = first.slice(0, first.indexOf('\n') < 0 ? undefined : first.indexOf('\n'));
+  const line = text.split('\n', 8).find((l) => !l.startsWith('#'))?.trimStart() ?? '';
+  if (!line.startsWith('{')) return false;
   return line.includes('"ts":') && ['"uid":', '"id.orig_h":', '"fuid":', '"_path":', '"id":{'].some((key) => line.includes(key));
 }
 
@@ -79,8 +78,10 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
       const text = batch.lines[i]!;
       const line = batch.firstLine + i;
       if (text.length === 0) continue;
-      json ??= text.trimStart().startsWith('{');
-      if (!json) {
+      // The first line that is not a `#` directive tells TSV from JSON; JSON logs may carry `#` comments.
+      if (json === undefined && text.charCodeAt(0) !== 35 /* # */) json = text.trimStart().startsWith('{');
+      if (json === true && text.charCodeAt(0) === 35) continue;
+      if (json !== true) {
         if (text.charCodeAt(0) === 35 /* # */) {
           header ??= new TsvHeader();
           const error = header.directive(text);

@@ -27,6 +27,11 @@ export class JsonRow implements Row {
   private value(field: string): unknown {
     const direct = own(this.obj, field);
     if (direct !== undefined) return direct;
+    // Log::default_scope_sep may be `_` instead of `.`.
+    if (field.startsWith('id.')) {
+      const underscored = own(this.obj, 'id_' + field.slice(3));
+      if (underscored !== undefined) return underscored;
+    }
     const dot = field.indexOf('.');
     if (dot < 0) return undefined;
     const parent = own(this.obj, field.slice(0, dot));

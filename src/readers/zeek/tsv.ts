@@ -31,6 +31,14 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
+/**
+ * Zeek writes record fields as `id.orig_h`, or `id_orig_h` when Log::default_scope_sep is `_`;
+ * both are read as the dotted name.
+ */
+export function scopedName(field: string): string {
+  return field.startsWith('id_') ? 'id.' + field.slice(3) : field;
+}
+
 /** One header block's description of the rows that follow it. */
 export class TsvHeader {
   separator = '\t';
@@ -66,7 +74,7 @@ export class TsvHeader {
       case '#fields':
         if (values.length === 0) return '#fields lists no columns';
         this.fields = values;
-        this.index = new Map(values.map((field, i) => [field, i]));
+        this.index = new Map(values.map((field, i) => [scopedName(field), i]));
         this.closed = false;
         break;
       case '#types':
