@@ -69,6 +69,9 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
     health.notes.push(`${path} log passed over: exfilscope reads only ${['conn', 'http', 'dns', 'ftp', 'smtp', 'files', 'ssl'].join(', ')}`);
   };
   let header: TsvHeader | undefined;
+  // One row object per header block, re-pointed at each line: rows are converted before the next is read.
+  let row: TsvRow | undefined;
+  let rowFields: string[] | undefined;
   let json: boolean | undefined;
 
   for await (const batch of readLines(stream, { maxLineLength: ctx.limits.max_line_length, anomalies: health.anomalies })) {
@@ -94,12 +97,15 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
           noteSkipped(header.path ?? 'unnamed');
           continue;
         }
-        const values = text.split(header.separator);
-        if (values.length !== header.fields.length) {
-          badLines.bad('zeek.field_count', line, `${values.length} fields where #fields has ${header.fields.length}`);
+        if (row === undefined || rowFields !== header.fields) {
+          row = new TsvRow(header);
+          rowFields = header.fields;
+        }
+        if (!row.load(text)) {
+          badLines.bad('zeek.field_count', line, `${TsvRow.countFields(text, header.separator)} fields where #fields has ${header.fields.length}`);
           continue;
         }
-        accept(rows, header.path, new TsvRow(header, values), line);
+        accept(rows, header.path, row, line);
       } else {
         health.records++;
         let obj: unknown;
@@ -113,15 +119,15 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
           badLines.bad('zeek.bad_json', line, 'not a JSON object');
           continue;
         }
-        const row = new JsonRow(obj as Record<string, unknown>);
-        const path = row.text('_path');
-        const kind = path !== undefined ? (isZeekLogKind(path) ? path : undefined) : guessKind((f) => row.has(f));
+        const jsonRow = new JsonRow(obj as Record<string, unknown>);
+        const path = jsonRow.text('_path');
+        const kind = path !== undefined ? (isZeekLogKind(path) ? path : undefined) : guessKind((f) => jsonRow.has(f));
         if (kind === undefined) {
           if (path !== undefined) noteSkipped(path);
           else badLines.bad('zeek.unknown_json_row', line, 'fields match no log exfilscope reads');
           continue;
         }
-        accept(rows, kind, row, line);
+        accept(rows, kind, jsonRow, line);
       }
     }
     if (rows.length > 0) yield rows;

@@ -43,22 +43,33 @@ function numbers(values: string[] | undefined): number[] | undefined {
 }
 
 const toEvent: Record<ZeekLogKind, (row: Row, source: Source) => Event> = {
-  conn: (row, source) => ({
-    kind: 'flow',
-    ...base(row, source),
-    proto: proto(row),
-    service: str(row, 'service'),
-    duration: real(row, 'duration'),
-    bytes_out: count(row, 'orig_bytes'),
-    bytes_in: count(row, 'resp_bytes'),
-    pkts_out: count(row, 'orig_pkts'),
-    pkts_in: count(row, 'resp_pkts'),
-    ip_bytes_out: count(row, 'orig_ip_bytes'),
-    ip_bytes_in: count(row, 'resp_ip_bytes'),
-    conn_state: str(row, 'conn_state'),
-    history: str(row, 'history'),
-    missed_bytes: count(row, 'missed_bytes'),
-  }),
+  // conn.log is the big one: built as one object literal, without the spreads the other logs use.
+  conn: (row, source) => {
+    const src_ip = requiredAddr(row, 'id.orig_h');
+    return {
+      kind: 'flow',
+      ts: time(row),
+      host: src_ip,
+      source,
+      uid: str(row, 'uid'),
+      src_ip,
+      src_port: port(row, 'id.orig_p') ?? 0,
+      dst_ip: requiredAddr(row, 'id.resp_h'),
+      dst_port: port(row, 'id.resp_p') ?? 0,
+      proto: proto(row),
+      service: str(row, 'service'),
+      duration: real(row, 'duration'),
+      bytes_out: count(row, 'orig_bytes'),
+      bytes_in: count(row, 'resp_bytes'),
+      pkts_out: count(row, 'orig_pkts'),
+      pkts_in: count(row, 'resp_pkts'),
+      ip_bytes_out: count(row, 'orig_ip_bytes'),
+      ip_bytes_in: count(row, 'resp_ip_bytes'),
+      conn_state: str(row, 'conn_state'),
+      history: str(row, 'history'),
+      missed_bytes: count(row, 'missed_bytes'),
+    };
+  },
   http: (row, source) => ({
     kind: 'http',
     ...base(row, source),

@@ -13,10 +13,46 @@ export interface Row {
   text(field: string): string | undefined;
   /** A set or vector field as its elements (an empty array for Zeek's `(empty)`). */
   list(field: string): string[] | undefined;
+  /** A count parsed without copying when the format allows: undefined when unset, NaN when malformed. */
+  digits?(field: string): number | undefined;
 }
 
-const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
-const COUNT = /^\d{1,16}$/;
+/** Decimal text as Zeek writes doubles: optional minus, digits, optional fraction and exponent. */
+function isDecimal(value: string): boolean {
+  let i = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const digitsFrom = i;
+  while (i < value.length && isDigit(value.charCodeAt(i))) i++;
+  if (i === digitsFrom) return false;
+  if (value.charCodeAt(i) === 46 /* . */) {
+    const fractionFrom = ++i;
+    while (i < value.length && isDigit(value.charCodeAt(i))) i++;
+    if (i === fractionFrom) return false;
+  }
+  if (i < value.length && (value.charCodeAt(i) | 0x20) === 101 /* e */) {
+    i++;
+    if (value.charCodeAt(i) === 43 || value.charCodeAt(i) === 45) i++;
+    const exponentFrom = i;
+    while (i < value.length && isDigit(value.charCodeAt(i))) i++;
+    if (i === exponentFrom) return false;
+  }
+  return i === value.length;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Digits only, at most 16 of them (so the value stays below 2^53 for the check that follows). */
+function parseCount(value: string): number {
+  if (value.length === 0 || value.length > 16) return NaN;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
 
 export function str(row: Row, field: string): string | undefined {
   return row.text(field);
@@ -26,16 +62,18 @@ export function str(row: Row, field: string): string | undefined {
 export function real(row: Row, field: string): number | undefined {
   const value = row.text(field);
   if (value === undefined) return undefined;
-  if (!DECIMAL.test(value)) throw new BadValue(field, value, 'number');
+  if (!isDecimal(value)) throw new BadValue(field, value, 'number');
   return Number(value);
 }
 
 /** Zeek `count`/`port`: a non-negative integer that a double holds exactly. */
 export function count(row: Row, field: string): number | undefined {
+  const fast = row.digits?.(field);
+  if (fast !== undefined && !Number.isNaN(fast)) return fast;
   const value = row.text(field);
   if (value === undefined) return undefined;
-  if (!COUNT.test(value)) throw new BadValue(field, value, 'count');
-  const n = Number(value);
+  const n = parseCount(value);
+  if (Number.isNaN(n)) throw new BadValue(field, value, 'count');
   if (!Number.isSafeInteger(n)) throw new BadValue(field, value, 'count below 2^53');
   return n;
 }
@@ -70,16 +108,38 @@ export function requiredAddr(row: Row, field: string): string {
 }
 
 function isAddress(value: string): boolean {
-  if (value.length > 45) return false;
-  if (value.includes(':')) {
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      const ok = (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46 || c === 37;
-      if (!ok) return false;
+  if (value.length === 0 || value.length > 45) return false;
+  return value.includes(':') ? isIpv6Text(value) : isIpv4(value);
+}
+
+/** Dotted quad: four groups of 1–3 digits, each at most 255. */
+function isIpv4(value: string): boolean {
+  let groups = 0;
+  let digits = 0;
+  let group = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i === value.length ? 46 : value.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || group > 255) return false;
+      groups++;
+      digits = 0;
+      group = 0;
+    } else if (isDigit(c) && digits < 3) {
+      group = group * 10 + (c - 48);
+      digits++;
+    } else {
+      return false;
     }
-    return true;
   }
-  const parts = value.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => p.length > 0 && p.length <= 3 && /^\d+$/.test(p) && Number(p) <= 255);
+  return groups === 4;
+}
+
+/** IPv6 text by its alphabet (hex digits, colons, embedded IPv4 dots, `%` zone). */
+function isIpv6Text(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const ok = isDigit(c) || c === 58 || ((c | 0x20) >= 97 && (c | 0x20) <= 102) || c === 46 || c === 37;
+    if (!ok) return false;
+  }
+  return true;
 }

@@ -98,12 +98,42 @@ export class TsvHeader {
   }
 }
 
-/** A data row viewed through its header; values are unescaped only when read. */
+/**
+ * A data row viewed through its header. Field boundaries are found once per line; values are cut out,
+ * unescaped or parsed only when a mapping asks for them, so unused columns cost nothing.
+ */
 export class TsvRow implements Row {
-  constructor(
-    private readonly header: TsvHeader,
-    readonly values: string[],
-  ) {}
+  private line = '';
+  /** Start offset of field i at [i], and one past the end of the line at [fields]. */
+  private readonly starts: Int32Array;
+
+  constructor(private readonly header: TsvHeader) {
+    this.starts = new Int32Array((header.fields?.length ?? 0) + 1);
+  }
+
+  /** Points the row at a new line; false when its field count differs from the header's. */
+  load(line: string): boolean {
+    const { separator } = this.header;
+    const expected = this.starts.length - 1;
+    let count = 0;
+    let from = 0;
+    for (;;) {
+      if (count === expected) return false;
+      this.starts[count++] = from;
+      const at = line.indexOf(separator, from);
+      if (at < 0) break;
+      from = at + separator.length;
+    }
+    if (count !== expected) return false;
+    this.starts[count] = line.length + separator.length;
+    this.line = line;
+    return true;
+  }
+
+  /** Number of fields in the last line given to `load`, whatever the header says (for messages). */
+  static countFields(line: string, separator: string): number {
+    return line.split(separator).length;
+  }
 
   fieldNames(): string[] {
     return this.header.fields ?? [];
@@ -112,7 +142,7 @@ export class TsvRow implements Row {
   private raw(field: string): string | undefined {
     const i = this.header.index.get(field);
     if (i === undefined) return undefined;
-    const value = this.values[i];
+    const value = this.line.slice(this.starts[i]!, this.starts[i + 1]! - this.header.separator.length);
     return value === this.header.unsetField ? undefined : value;
   }
 
@@ -120,6 +150,24 @@ export class TsvRow implements Row {
     const value = this.raw(field);
     if (value === undefined) return undefined;
     return value === this.header.emptyField ? '' : unescapeZeek(value);
+  }
+
+  /** A count read in place, without cutting the value out: undefined when unset, NaN when not digits. */
+  digits(field: string): number | undefined {
+    const i = this.header.index.get(field);
+    if (i === undefined) return undefined;
+    const from = this.starts[i]!;
+    const to = this.starts[i + 1]! - this.header.separator.length;
+    const unset = this.header.unsetField;
+    if (to - from === unset.length && this.line.startsWith(unset, from)) return undefined;
+    if (to === from || to - from > 16) return NaN;
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      const c = this.line.charCodeAt(k);
+      if (c < 48 || c > 57) return NaN;
+      n = n * 10 + (c - 48);
+    }
+    return n;
   }
 
   list(field: string): string[] | undefined {
