@@ -90,3 +90,14 @@ describe.skipIf(!hasSharedData)('Zeek baseline logs', () => {
     expect(events / rows).toBeGreaterThanOrEqual(0.956);
   });
 });
+
+describe.skipIf(!hasSharedData)('hunt over the whole Zeek test tree', () => {
+  it('completes with an input-health summary and no crash', async () => {
+    const { hunt } = await import('../harness.js');
+    const { summary } = await hunt([sharedPath('zeek')]);
+    const read = summary.inputs.filter((i) => i.passedOver === undefined);
+    expect(read.length).toBeGreaterThan(800);
+    expect(summary.inputs.length).toBeGreaterThan(4000);
+    expect(read.reduce((n, i) => n + i.events, 0)).toBeGreaterThan(4000);
+  });
+});
