@@ -1,0 +1,181 @@
+// DNS analyzers for UDP datagrams and TCP streams (RFC 1035 §4.2.2: two-byte length prefix per message),
+// producing Zeek dns.log semantics: one event per query, completed by its response (matched on
+// transaction id) or logged unanswered when the conversation ends. Pending queries are bounded per
+// connection and kept in a Map keyed by transaction id.
+import type { DnsEvent } from '../../core/events.js';
+import type { AnalyzerContext, AppProtocol, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
+import { connFields, emitPayload } from '../common/payload.js';
+import type { DnsLimits, DnsMessage } from './message.js';
+import { DEFAULT_DNS_LIMITS, parseDnsMessage } from './message.js';
+import { qtypeName, rcodeName } from './names.js';
+
+interface Pending {
+  ts: number;
+  query: DnsMessage;
+}
+
+/** Shared by the UDP and TCP front ends: decodes messages and pairs queries with responses. */
+class DnsConversation {
+  private readonly pending = new Map<number, Pending[]>();
+  private pendingCount = 0;
+
+  constructor(private readonly ctx: AnalyzerContext, private readonly limits: DnsLimits) {}
+
+  message(dir: Direction, bytes: Uint8Array, ts: number): void {
+    const msg = parseDnsMessage(bytes, this.limits, (code) => this.ctx.anomaly(code));
+    if (msg === undefined) return;
+    this.ctx.confirm('dns');
+    if (msg.question !== undefined && msg.question.raw.length > 0) {
+      emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });
+    }
+    for (const txt of msg.txt) emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.txt' }, { bytes: txt, total: txt.length });
+    if (!msg.response) {
+      this.addPending(msg, ts);
+      return;
+    }
+    const queue = this.pending.get(msg.id);
+    const query = queue?.shift();
+    if (query !== undefined) {
+      this.pendingCount--;
+      if (queue!.length === 0) this.pending.delete(msg.id);
+    }
+    this.emit(query?.ts ?? ts, query?.query, msg);
+  }
+
+  end(): void {
+    for (const queue of this.pending.values()) for (const p of queue) this.emit(p.ts, p.query, undefined);
+    this.pending.clear();
+    this.pendingCount = 0;
+  }
+
+  private addPending(msg: DnsMessage, ts: number): void {
+    if (this.pendingCount >= this.limits.max_pending_queries) {
+      this.ctx.anomaly('dns.too_many_pending');
+      const oldest = this.oldestPending();
+      if (oldest !== undefined) this.emit(oldest.ts, oldest.query, undefined);
+    }
+    const queue = this.pending.get(msg.id);
+    if (queue === undefined) this.pending.set(msg.id, [{ ts, query: msg }]);
+    else queue.push({ ts, query: msg });
+    this.pendingCount++;
+  }
+
+  private oldestPending(): Pending | undefined {
+    let oldestId: number | undefined;
+    let oldest: Pending | undefined;
+    for (const [id, queue] of this.pending) {
+      const head = queue[0]!;
+      if (oldest === undefined || head.ts < oldest.ts) {
+        oldest = head;
+        oldestId = id;
+      }
+    }
+    if (oldestId === undefined) return undefined;
+    const queue = this.pending.get(oldestId)!;
+    queue.shift();
+    if (queue.length === 0) this.pending.delete(oldestId);
+    this.pendingCount--;
+    return oldest;
+  }
+
+  private emit(ts: number, query: DnsMessage | undefined, response: DnsMessage | undefined): void {
+    const question = query?.question ?? response?.question;
+    const event: DnsEvent = {
+      kind: 'dns', ...connFields(this.ctx, ts), proto: this.ctx.conn.proto,
+      trans_id: (query ?? response)!.id, query: question?.name ?? '',
+    };
+    if (question !== undefined) {
+      event.qtype = question.qtype;
+      event.qtype_name = qtypeName(question.qtype);
+    }
+    if (response !== undefined) {
+      event.rcode = response.rcode;
+      event.rcode_name = rcodeName(response.rcode);
+      if (response.answers.length > 0) {
+        event.answers = response.answers;
+        event.ttls = response.ttls;
+      }
+    }
+    this.ctx.emit(event);
+  }
+}
+
+class DnsDatagramAnalyzer implements DatagramAnalyzer {
+  private readonly conversation: DnsConversation;
+
+  constructor(ctx: AnalyzerContext, limits: DnsLimits) {
+    this.conversation = new DnsConversation(ctx, limits);
+  }
+
+  datagram(dir: Direction, bytes: Uint8Array, ts: number): void {
+    this.conversation.message(dir, bytes, ts);
+  }
+
+  end(): void {
+    this.conversation.end();
+  }
+}
+
+/** Reassembles length-prefixed messages per direction; the 16-bit prefix bounds each buffer to 64 KiB. */
+class DnsStreamAnalyzer implements StreamAnalyzer {
+  private readonly conversation: DnsConversation;
+  private readonly buffers: Record<Direction, { data: Uint8Array; have: number; prefix: boolean }> = {
+    orig: { data: new Uint8Array(2), have: 0, prefix: true },
+    resp: { data: new Uint8Array(2), have: 0, prefix: true },
+  };
+  private readonly lost: Record<Direction, boolean> = { orig: false, resp: false };
+
+  constructor(private readonly ctx: AnalyzerContext, limits: DnsLimits) {
+    this.conversation = new DnsConversation(ctx, limits);
+  }
+
+  data(dir: Direction, bytes: Uint8Array, ts: number): void {
+    if (this.lost[dir]) return;
+    const buf = this.buffers[dir];
+    let pos = 0;
+    while (pos < bytes.length) {
+      const take = Math.min(buf.data.length - buf.have, bytes.length - pos);
+      buf.data.set(bytes.subarray(pos, pos + take), buf.have);
+      buf.have += take;
+      pos += take;
+      if (buf.have < buf.data.length) break;
+      if (buf.prefix) {
+        const length = (buf.data[0]! << 8) | buf.data[1]!;
+        buf.data = new Uint8Array(length);
+        buf.have = 0;
+        buf.prefix = false;
+        if (length > 0) continue;
+      } else this.conversation.message(dir, buf.data, ts);
+      buf.data = new Uint8Array(2);
+      buf.have = 0;
+      buf.prefix = true;
+    }
+  }
+
+  gap(dir: Direction): void {
+    // Message boundaries cannot be found again after a gap: stop reading this direction.
+    this.ctx.anomaly('dns.content_gap');
+    this.lost[dir] = true;
+  }
+
+  end(): void {
+    this.conversation.end();
+  }
+}
+
+/** DNS over UDP (port 53, mDNS 5353, LLMNR 5355) and TCP (port 53). */
+export function dnsProtocols(limits: DnsLimits = DEFAULT_DNS_LIMITS): AppProtocol[] {
+  const ports = new Set([53, 5353, 5355]);
+  return [
+    {
+      name: 'dns', transport: 'udp',
+      matches: (conn) => ports.has(conn.dst_port) || ports.has(conn.src_port),
+      create: (ctx) => new DnsDatagramAnalyzer(ctx, limits),
+    },
+    {
+      name: 'dns', transport: 'tcp',
+      matches: (conn) => conn.dst_port === 53,
+      create: (ctx) => new DnsStreamAnalyzer(ctx, limits),
+    },
+  ];
+}
