@@ -1,4 +1,4 @@
-// The application protocols the flow table offers each connection, in the order they are tried.
+// Application protocols the flow table hands connections to, in matching order.
 import type { AppProtocol } from './analyzer.js';
 import { dnsProtocols } from './dns/dns.js';
 import { ftpProtocol } from './ftp/ftp.js';
