@@ -39,8 +39,9 @@ export interface StreamAnalyzer {
 }
 
 /**
- * Fed with each datagram of one UDP or ICMP conversation: the UDP payload, or the whole ICMP/ICMPv6
- * message (type, code, checksum, rest of header, data), so echo identifiers and sequences are visible.
+ * Fed with each datagram of one UDP or ICMP conversation: the UDP payload, or the ICMP/ICMPv6 data after
+ * the 8-byte header (the type is the connection's port as Zeek assigns it: orig_p for the originator's
+ * messages, resp_p for the responder's).
  */
 export interface DatagramAnalyzer {
   datagram(dir: Direction, bytes: Uint8Array, ts: number): void;
