@@ -1,7 +1,8 @@
 // Conformance harness for the application logs (http, dns, ftp, smtp): for every trace that Zeek's test
 // suite maps to exactly one baseline of the log, decode the trace with `exfilscope logs` semantics
 // (in-process: pipeline → ZeekLog rows → TSV cells) and compare row by row with Zeek's baseline on the
-// listed fields. Rows pair up in order within the same connection 4-tuple (uids differ by design); sets
+// listed fields. Rows pair up within the same connection 4-tuple (uids differ by design), each Zeek row with
+// the closest unused row of ours; sets
 // compare as sorted lists, since Zeek writes them in hash order. Levels come from CONFORMANCE.md.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Event } from '../../src/core/events.js';
@@ -100,7 +101,7 @@ export function compareRows(trace: string, zeek: Row[], ours: Row[], fields: rea
     groups.set(key, list);
   }
   for (const row of zeek) {
-    const mine = groups.get(keyed ? connKey(row) : '')?.shift();
+    const mine = takeBestMatch(groups.get(keyed ? connKey(row) : ''), row, fields);
     for (const field of fields) {
       if (!row.has(field)) continue;
       const t = tally.get(field) ?? { matched: 0, total: 0 };
@@ -112,6 +113,24 @@ export function compareRows(trace: string, zeek: Row[], ours: Row[], fields: rea
       else mismatches.push({ trace, field, zeek: expected!, ours: actual });
     }
   }
+}
+
+/**
+ * Removes and returns the candidate agreeing with `row` on most fields, the earliest on ties: rows pair up in
+ * order, yet one row missing or extra on either side does not shift every pair after it.
+ */
+function takeBestMatch(candidates: Row[] | undefined, row: Row, fields: readonly string[]): Row | undefined {
+  if (candidates === undefined || candidates.length === 0) return undefined;
+  let best = 0;
+  let bestScore = -1;
+  candidates.forEach((candidate, i) => {
+    const score = fields.filter((f) => row.has(f) && canonical(f, row.get(f)) === canonical(f, candidate.get(f))).length;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  });
+  return candidates.splice(best, 1)[0];
 }
 
 /** Recorded levels: lines `| <log> | <field> | … | <rate> % |` of CONFORMANCE.md's application-log table. */

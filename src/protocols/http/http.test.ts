@@ -21,7 +21,7 @@ describe('http analyzer', () => {
     const [tx] = ctx.of('http');
     expect(ctx.of('http')).toHaveLength(1);
     expect(tx).toMatchObject({
-      method: 'GET', uri: '/index.html?q=1', host_header: 'example.com', user_agent: 'curl/8',
+      method: 'GET', uri: '/index.html?q=1', host_header: 'example.com:8080', user_agent: 'curl/8',
       referrer: 'http://r.example/', status_code: 200, request_body_len: 0, response_body_len: 5, uid: 'Ctest',
     });
     expect(ctx.services).toEqual(['http']);

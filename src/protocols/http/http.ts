@@ -33,6 +33,8 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 
 interface Message {
   ts: number;
+  /** An HTTP/0.9 simple request: no headers, no status line in the response. */
+  simple?: boolean;
   method?: string;
   uri?: string;
   status?: number;
@@ -104,6 +106,10 @@ class HttpAnalyzer implements StreamAnalyzer {
           pos = bytes.length;
           break;
         default: {
+          if (side.dir === 'resp' && side.state === 'start' && !side.lines.pending && this.awaitingSimpleResponse()) {
+            this.startSimpleResponse(side, ts);
+            break;
+          }
           const { line, end } = side.lines.next(bytes, pos);
           pos = end;
           if (line === undefined) break;
@@ -186,14 +192,20 @@ class HttpAnalyzer implements StreamAnalyzer {
     const message: Message = { ts, headers: new Map(), headerCount: 0 };
     if (side.dir === 'orig') {
       const method = first === -1 ? '' : text.slice(0, first);
-      const last = text.lastIndexOf(' ');
       if (method.length === 0 || method.length > METHOD_LIMIT || !TOKEN.test(method)) {
         this.anomaly('http.bad_request_line');
         return;
       }
-      const hasVersion = last > first && text.startsWith('HTTP/', last + 1);
       message.method = method;
-      message.uri = text.slice(first + 1, hasVersion ? last : text.length).trim();
+      const rest = text.slice(first + 1);
+      const last = rest.lastIndexOf(' ');
+      if (rest.startsWith('HTTP/')) message.uri = '';
+      else if (last !== -1 && rest.startsWith('HTTP/', last + 1)) message.uri = unescapeUri(rest.slice(0, last).trim());
+      else {
+        // No version: HTTP/0.9 (RFC 1945 §4.1), a request line alone whose response is raw bytes until close.
+        message.uri = unescapeUri(rest.trim());
+        message.simple = true;
+      }
     } else {
       const version = first === -1 ? text : text.slice(0, first);
       const code = parseDecimal(text.slice(first + 1, first + 4), 999);
@@ -209,6 +221,19 @@ class HttpAnalyzer implements StreamAnalyzer {
     }
     side.message = message;
     side.state = 'headers';
+    if (message.simple === true) this.headersDone(side);
+  }
+
+  private awaitingSimpleResponse(): boolean {
+    return this.txs.find((t) => t.status === undefined)?.request?.simple === true;
+  }
+
+  /** An HTTP/0.9 response is the body alone, read until the connection closes; Zeek logs its status as 0. */
+  private startSimpleResponse(side: Side, ts: number): void {
+    const tx = this.txs.find((t) => t.status === undefined)!;
+    tx.status = 0;
+    side.message = { ts, status: 0, headers: new Map(), headerCount: 0 };
+    this.startBody(side, side.message.headers, -1);
   }
 
   private headerLine(side: Side, message: Message, bytes: Uint8Array): void {
@@ -376,8 +401,7 @@ class HttpAnalyzer implements StreamAnalyzer {
       event.method = request.method!;
       event.uri = request.uri!;
       const host = request.headers.get('host');
-      // Zeek drops the port from the Host header.
-      if (host !== undefined) event.host_header = host.split(':', 1)[0]!;
+      if (host !== undefined) event.host_header = host;
       const referrer = request.headers.get('referer');
       if (referrer !== undefined) event.referrer = referrer;
       const agent = request.headers.get('user-agent');
@@ -395,14 +419,37 @@ class HttpAnalyzer implements StreamAnalyzer {
   }
 }
 
-/** Zeek reports the content size after decoding (http.log `*_body_len`); the wire size when undecodable. */
+/** Zeek reports the content size after decoding (http.log `*_body_len`), multipart as its MIME analyzer counts it. */
 function bodyLength(body: FinishedBody | undefined): number {
   if (body === undefined) return 0;
-  return body.decoded?.length ?? body.wire.total;
+  return body.decoded?.length ?? body.mimeLength ?? body.wire.total;
+}
+
+/**
+ * Zeek's unescape_URI: `%XX` becomes the byte it encodes; a `%` not followed by two hex digits stays as
+ * sent (Zeek counts those as weirds, so do we).
+ */
+export function unescapeUri(uri: string): string {
+  if (!uri.includes('%')) return uri;
+  let out = '';
+  for (let i = 0; i < uri.length; i++) {
+    const c = uri[i]!;
+    if (c === '%' && i + 2 < uri.length && isHex(uri.charCodeAt(i + 1)) && isHex(uri.charCodeAt(i + 2))) {
+      out += String.fromCharCode(parseInt(uri.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out += c;
+  }
+  return out;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 const HTTP_PORTS = new Set([80, 81, 591, 631, 3128, 8000, 8080, 8081, 8888]);
 const METHOD_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK|PROPPATCH) /;
+/** Any method token on a first line that names an HTTP/1.x version (non-standard methods on odd ports). */
+const REQUEST_LINE = /^[A-Z][A-Z_-]{0,19} [^\r\n]* HTTP\/1\.[01]\r?\n/;
 
 /** Builds the HTTP protocol with the given limits (the pcap reader passes its configured ones). */
 export function httpProtocol(limits: HttpLimits = DEFAULT_HTTP_LIMITS): AppProtocol {
@@ -410,8 +457,8 @@ export function httpProtocol(limits: HttpLimits = DEFAULT_HTTP_LIMITS): AppProto
     name: 'http',
     transport: 'tcp',
     matches(conn: ConnectionInfo, firstBytes: Uint8Array, dir: Direction): boolean {
-      const head = latin1(firstBytes, 0, Math.min(firstBytes.length, 16));
-      if (dir === 'orig' && METHOD_START.test(head)) return true;
+      const head = latin1(firstBytes, 0, Math.min(firstBytes.length, 8192));
+      if (dir === 'orig' && (METHOD_START.test(head) || REQUEST_LINE.test(head))) return true;
       if (dir === 'resp' && head.startsWith('HTTP/1.')) return true;
       return HTTP_PORTS.has(conn.dst_port);
     },

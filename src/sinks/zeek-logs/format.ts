@@ -36,6 +36,8 @@ export function tsvCell(value: ZeekValue, field: ZeekField): string {
   }
   if (typeof value === 'boolean') return value ? 'T' : 'F';
   if (typeof value === 'number') return formatNumber(value, field.type);
+  // Zeek writes an empty string as the empty-field marker, as it does an empty set.
+  if (value === '') return EMPTY;
   return escapeTsv(value as string);
 }
 
