@@ -4,7 +4,7 @@
 // over 255 bytes (§2.3.4) stops as `dns.name_too_long`. The counts in the header are only upper bounds:
 // records are read while bytes remain, so work is bounded by the message size, never by qdcount/ancount.
 import type { AnomalyCode } from '../../core/anomalies.js';
-import { latin1 } from '../common/line-assembler.js';
+import { protocolText } from '../common/text.js';
 import { qtypeName } from './names.js';
 
 export interface DnsLimits {
@@ -144,7 +144,7 @@ export function readName(msg: Uint8Array, start: number, limits: DnsLimits, anom
   const raw = Uint8Array.from(out);
   // Zeek logs names in lower case; only ASCII letters are folded so other bytes stay as sent.
   const lower = Uint8Array.from(out, (c) => (c >= ASCII_UPPER_A && c <= ASCII_UPPER_Z ? c + 32 : c));
-  return { text: latin1(lower), end, raw };
+  return { text: protocolText(lower), end, raw };
 }
 
 /** Where an uncompressed label run ends (after its terminator or first pointer), for cut-short names. */
@@ -183,7 +183,7 @@ function renderRdata(
         const n = Math.min(msg[p]!, at + len - p - 1);
         const text = msg.subarray(p + 1, p + 1 + n);
         txt.push(text);
-        parts.push(`${type === 16 ? 'TXT' : 'SPF'} ${n} ${latin1(text)}`);
+        parts.push(`${type === 16 ? 'TXT' : 'SPF'} ${n} ${protocolText(text)}`);
         p += 1 + n;
       }
       return parts.join(' ');

@@ -5,9 +5,10 @@
 // events named after the STOR/RETR/APPE file (attacker-chosen: kept as metadata only).
 import type { FileTransferEvent, FtpEvent } from '../../core/events.js';
 import type { AnalyzerContext, AppProtocol, Direction, StreamAnalyzer } from '../analyzer.js';
-import { LineAssembler, latin1, parseDecimal } from '../common/line-assembler.js';
+import { LineAssembler, parseDecimal } from '../common/line-assembler.js';
 import { ByteSampler, connFields, emitPayload } from '../common/payload.js';
 import { ftpUrl } from './paths.js';
+import { protocolText } from '../common/text.js';
 
 export interface FtpLimits {
   /** Longest command or reply line kept (`ftp.line_too_long`). */
@@ -64,8 +65,8 @@ class FtpAnalyzer implements StreamAnalyzer {
         this.ctx.anomaly('ftp.line_too_long');
         continue;
       }
-      if (dir === 'orig') this.command(latin1(line.line), ts);
-      else this.reply(latin1(line.line), ts);
+      if (dir === 'orig') this.command(protocolText(line.line), ts);
+      else this.reply(protocolText(line.line), ts);
     }
   }
 

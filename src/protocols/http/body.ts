@@ -3,7 +3,6 @@
 // bytes for a capped decode at the end, and walks multipart bodies part by part.
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { ByteSample } from '../../core/events.js';
-import type { AssembledLine } from '../common/line-assembler.js';
 import { LineAssembler } from '../common/line-assembler.js';
 import { ByteSampler } from '../common/payload.js';
 import type { MimeLimits, MimePart } from '../mime/walker.js';
@@ -19,8 +18,8 @@ export interface FinishedBody {
   /** Entity bytes as sent, gaps included in `total`. */
   wire: ByteSample;
   /**
-   * For multipart bodies, the length Zeek reports: its MIME analyzer counts every line, the last one
-   * included, as ending in CRLF (so a body without a final line break counts 2 more bytes).
+   * For multipart bodies, the length Zeek reports: its MIME analyzer ends the last line with a CRLF even
+   * when the body has none, so such a body counts 2 more bytes.
    */
   mimeLength?: number;
   missing: number;
@@ -34,7 +33,7 @@ export class BodyCollector {
   private compressed: Uint8Array[] | undefined;
   private compressedBytes = 0;
   private compressedTruncated = false;
-  private readonly mime: { walker: MimeWalker; lines: LineAssembler; length: number } | undefined;
+  private readonly mime: { walker: MimeWalker; lines: LineAssembler } | undefined;
   private readonly parts: MimePart[] = [];
   private missing = 0;
 
@@ -48,7 +47,7 @@ export class BodyCollector {
     if (codings.length > 0) this.compressed = [];
     else if (contentType !== undefined && contentType.trimStart().toLowerCase().startsWith('multipart/')) {
       const walker = new MimeWalker(limits, { part: (p) => this.parts.push(p), anomaly }, contentType);
-      this.mime = { walker, lines: new LineAssembler(limits.max_line_length, 'split'), length: 0 };
+      this.mime = { walker, lines: new LineAssembler(limits.max_line_length, 'split') };
     }
   }
 
@@ -70,14 +69,9 @@ export class BodyCollector {
       while (pos < chunk.length) {
         const { line, end } = this.mime.lines.next(chunk, pos);
         pos = end;
-        if (line !== undefined) this.mimeLine(line);
+        if (line !== undefined) this.mime.walker.line(line);
       }
     }
-  }
-
-  private mimeLine(line: AssembledLine): void {
-    this.mime!.length += line.line.length + (line.complete ? 2 : 0);
-    this.mime!.walker.line(line);
   }
 
   gap(length: number): void {
@@ -89,10 +83,11 @@ export class BodyCollector {
   finish(): FinishedBody {
     const result: FinishedBody = { wire: this.wire.sample(), missing: this.missing, parts: this.parts };
     if (this.mime !== undefined) {
+      const unterminated = this.mime.lines.pending;
       // The last line need not end with a line break: a synthetic LF releases it.
-      if (this.mime.lines.pending) this.mimeLine(this.mime.lines.next(Uint8Array.of(0x0a), 0).line!);
+      if (unterminated) this.mime.walker.line(this.mime.lines.next(Uint8Array.of(0x0a), 0).line!);
       this.mime.walker.end();
-      result.mimeLength = this.mime.length + this.missing;
+      result.mimeLength = this.wire.total + (unterminated ? 2 : 0);
     }
     if (this.compressed !== undefined && this.compressedBytes > 0) {
       if (this.compressedTruncated) this.anomaly('decompress.capped');

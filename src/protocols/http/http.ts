@@ -13,6 +13,7 @@ import type { BodyLimits, FinishedBody } from './body.js';
 import { BodyCollector } from './body.js';
 import { parseCodings } from './decompress.js';
 import { parseHeaderLine } from '../mime/headers.js';
+import { protocolText, textBytes } from '../common/text.js';
 
 export interface HttpLimits extends BodyLimits {
   /** Most header fields kept per message (Suricata `headers-limit`); the rest are skipped. */
@@ -59,6 +60,8 @@ class Side {
   state: State = 'start';
   readonly lines: LineAssembler;
   message: Message | undefined;
+  /** The last HTTP/0.9 request, while header-like lines may still follow it. */
+  simpleRequest: Message | undefined;
   body: BodyCollector | undefined;
   remaining = 0;
 
@@ -163,7 +166,7 @@ class HttpAnalyzer implements StreamAnalyzer {
           side.state = 'skip-headers';
           return;
         }
-        this.startLine(side, latin1(bytes), ts);
+        this.startLine(side, protocolText(bytes), ts);
         return;
       case 'headers':
         if (bytes.length === 0) return this.headersDone(side);
@@ -193,9 +196,12 @@ class HttpAnalyzer implements StreamAnalyzer {
     if (side.dir === 'orig') {
       const method = first === -1 ? '' : text.slice(0, first);
       if (method.length === 0 || method.length > METHOD_LIMIT || !TOKEN.test(method)) {
-        this.anomaly('http.bad_request_line');
+        // Header lines after an HTTP/0.9 request line belong to it, as Zeek reads them.
+        if (side.simpleRequest !== undefined && text.includes(':')) this.headerLine(side, side.simpleRequest, textBytes(text));
+        else this.anomaly('http.bad_request_line');
         return;
       }
+      side.simpleRequest = undefined;
       message.method = method;
       const rest = text.slice(first + 1);
       const last = rest.lastIndexOf(' ');
@@ -205,6 +211,7 @@ class HttpAnalyzer implements StreamAnalyzer {
         // No version: HTTP/0.9 (RFC 1945 §4.1), a request line alone whose response is raw bytes until close.
         message.uri = unescapeUri(rest.trim());
         message.simple = true;
+        side.simpleRequest = message;
       }
     } else {
       const version = first === -1 ? text : text.slice(0, first);
@@ -239,7 +246,7 @@ class HttpAnalyzer implements StreamAnalyzer {
   private headerLine(side: Side, message: Message, bytes: Uint8Array): void {
     if (message.headerCount === this.limits.max_headers) this.anomaly('http.too_many_headers');
     if (++message.headerCount > this.limits.max_headers) return;
-    const header = parseHeaderLine(latin1(bytes));
+    const header = parseHeaderLine(protocolText(bytes));
     if (header === undefined) return this.anomaly('http.bad_header');
     const previous = message.headers.get(header.name);
     if (previous === undefined) message.headers.set(header.name, header.value);
@@ -431,15 +438,21 @@ function bodyLength(body: FinishedBody | undefined): number {
  */
 export function unescapeUri(uri: string): string {
   if (!uri.includes('%')) return uri;
-  let out = '';
-  for (let i = 0; i < uri.length; i++) {
-    const c = uri[i]!;
-    if (c === '%' && i + 2 < uri.length && isHex(uri.charCodeAt(i + 1)) && isHex(uri.charCodeAt(i + 2))) {
-      out += String.fromCharCode(parseInt(uri.slice(i + 1, i + 3), 16));
+  const bytes = textBytes(uri);
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x25 && i + 2 < bytes.length && isHex(bytes[i + 1]!) && isHex(bytes[i + 2]!)) {
+      out[n++] = (hexDigit(bytes[i + 1]!) << 4) | hexDigit(bytes[i + 2]!);
       i += 2;
-    } else out += c;
+    } else out[n++] = c;
   }
-  return out;
+  return protocolText(out, 0, n);
+}
+
+function hexDigit(c: number): number {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
 }
 
 function isHex(c: number): boolean {
@@ -448,6 +461,13 @@ function isHex(c: number): boolean {
 
 const HTTP_PORTS = new Set([80, 81, 591, 631, 3128, 8000, 8080, 8081, 8888]);
 const METHOD_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK|PROPPATCH) /;
+const METHODS = ['GET ', 'POST ', 'PUT ', 'HEAD ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'CONNECT '];
+
+/** A first segment of a few bytes (clients that write byte by byte) that begins a common method. */
+function isMethodPrefix(head: string): boolean {
+  return head.length > 0 && head.length < 8 && METHODS.some((m) => m.startsWith(head));
+}
+
 /** Any method token on a first line that names an HTTP/1.x version (non-standard methods on odd ports). */
 const REQUEST_LINE = /^[A-Z][A-Z_-]{0,19} [^\r\n]* HTTP\/1\.[01]\r?\n/;
 
@@ -458,7 +478,7 @@ export function httpProtocol(limits: HttpLimits = DEFAULT_HTTP_LIMITS): AppProto
     transport: 'tcp',
     matches(conn: ConnectionInfo, firstBytes: Uint8Array, dir: Direction): boolean {
       const head = latin1(firstBytes, 0, Math.min(firstBytes.length, 8192));
-      if (dir === 'orig' && (METHOD_START.test(head) || REQUEST_LINE.test(head))) return true;
+      if (dir === 'orig' && (METHOD_START.test(head) || REQUEST_LINE.test(head) || isMethodPrefix(head))) return true;
       if (dir === 'resp' && head.startsWith('HTTP/1.')) return true;
       return HTTP_PORTS.has(conn.dst_port);
     },

@@ -11,6 +11,7 @@ import { ByteSampler } from '../common/payload.js';
 import type { TransferDecoder } from './decoders.js';
 import { Base64Decoder, IdentityDecoder, QuotedPrintableDecoder, decodedRoom } from './decoders.js';
 import { headerParam, parseHeaderLine } from './headers.js';
+import { protocolText } from '../common/text.js';
 
 export interface MimeLimits {
   /** Deepest multipart nesting followed; deeper ones are opaque (`mime.depth_exceeded`). Zeek MIME::max_depth. */
@@ -109,7 +110,7 @@ export class MimeWalker {
       return;
     }
     entity.headerBytes += piece.line.length;
-    const text = latin1(piece.line);
+    const text = protocolText(piece.line);
     const first = piece.line[0];
     if ((first === 0x20 || first === 0x09) && entity.lastHeader !== undefined) {
       const name = entity.lastHeader;

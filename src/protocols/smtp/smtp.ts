@@ -9,6 +9,7 @@ import { LineAssembler, latin1, parseDecimal } from '../common/line-assembler.js
 import { connFields, emitPayload } from '../common/payload.js';
 import type { MimeLimits, MimePart } from '../mime/walker.js';
 import { DEFAULT_MIME_LIMITS, MimeWalker } from '../mime/walker.js';
+import { protocolText } from '../common/text.js';
 
 export interface SmtpLimits extends MimeLimits {
   /** Longest command, reply or message line kept whole; longer message lines are read in pieces. */
@@ -72,7 +73,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
       if (line === undefined) break;
       if (this.state === 'data') this.dataLine(line, ts);
       else if (line.tooLong) this.ctx.anomaly('smtp.line_too_long');
-      else this.command(latin1(line.line), ts);
+      else this.command(protocolText(line.line), ts);
     }
   }
 
