@@ -51,7 +51,24 @@ describe('dns analyzer', () => {
     dns.datagram('orig', message(1, 0x0100, [1, 0], question('a.test', 28)), 1);
     dns.datagram('resp', message(2, 0x8183, [1, 0], question('b.test')), 2);
     dns.end(3);
-    expect(ctx.of('dns').map((e) => [e.query, e.qtype_name, e.rcode_name])).toEqual([['b.test', 'A', 'NXDOMAIN'], ['a.test', 'AAAA', undefined]]);
+    // As in Zeek, a response seen without its query gives the name but not the query type.
+    expect(ctx.of('dns').map((e) => [e.query, e.qtype_name, e.rcode_name])).toEqual([['b.test', undefined, 'NXDOMAIN'], ['a.test', 'AAAA', undefined]]);
+  });
+
+  it('names a question-less response by its first answer, and skips records Zeek does not log', () => {
+    const { ctx, dns } = udp();
+    const answers = [...rr(name('printer.local'), 1, 120, [192, 168, 0, 2]), ...rr([0xc0, 12], 11, 120, [1, 2, 3, 4, 6])];
+    dns.datagram('resp', message(0, 0x8400, [0, 2], answers), 1);
+    expect(ctx.of('dns')[0]).toMatchObject({ query: 'printer.local', answers: ['192.168.0.2'], ttls: [120] });
+  });
+
+  it('decodes NetBIOS name service names as Zeek does', () => {
+    const ctx = new RecordingContext({ ...conn, src_port: 137, dst_port: 137 });
+    const dns = dnsProtocols()[0]!.create(ctx) as DatagramAnalyzer;
+    const encoded = [...Buffer.from('WORKGROUP      \x1d', 'latin1')].flatMap((b) => [0x41 + (b >> 4), 0x41 + (b & 15)]);
+    dns.datagram('orig', message(5, 0x0110, [1, 0], [32, ...encoded, 0, 0, 32, 0, 1]), 1);
+    dns.end(2);
+    expect(ctx.of('dns')[0]).toMatchObject({ query: 'workgroup'.toUpperCase(), qtype_name: 'NIMLOC' });
   });
 
   it('keeps __proto__ as an ordinary label and key', () => {

@@ -19,7 +19,12 @@ class DnsConversation {
   private readonly pending = new Map<number, Pending[]>();
   private pendingCount = 0;
 
-  constructor(private readonly ctx: AnalyzerContext, private readonly limits: DnsLimits) {}
+  /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
+  private readonly netbios: boolean;
+
+  constructor(private readonly ctx: AnalyzerContext, private readonly limits: DnsLimits) {
+    this.netbios = ctx.conn.dst_port === NETBIOS_NS_PORT || ctx.conn.src_port === NETBIOS_NS_PORT;
+  }
 
   message(dir: Direction, bytes: Uint8Array, ts: number): void {
     const msg = parseDnsMessage(bytes, this.limits, (code) => this.ctx.anomaly(code));
@@ -79,14 +84,16 @@ class DnsConversation {
   }
 
   private emit(ts: number, query: DnsMessage | undefined, response: DnsMessage | undefined): void {
-    const question = query?.question ?? response?.question;
+    // Zeek takes the query name from the response when the query was not seen, or from the first answer
+    // when there is no question at all; the query type only from a query.
+    let name = query?.question?.name ?? response?.question?.name ?? response?.firstOwner ?? '';
+    if (this.netbios) name = decodeNetbiosName(name);
     const event: DnsEvent = {
-      kind: 'dns', ...connFields(this.ctx, ts), proto: this.ctx.conn.proto,
-      trans_id: (query ?? response)!.id, query: question?.name ?? '',
+      kind: 'dns', ...connFields(this.ctx, ts), proto: this.ctx.conn.proto, trans_id: (query ?? response)!.id, query: name,
     };
-    if (question !== undefined) {
-      event.qtype = question.qtype;
-      event.qtype_name = qtypeName(question.qtype);
+    if (query?.question !== undefined) {
+      event.qtype = query.question.qtype;
+      event.qtype_name = qtypeName(query.question.qtype);
     }
     if (response !== undefined) {
       event.rcode = response.rcode;
@@ -98,6 +105,26 @@ class DnsConversation {
     }
     this.ctx.emit(event);
   }
+}
+
+const NETBIOS_NS_PORT = 137;
+
+/**
+ * RFC 1001 §14.1 first-level decoding as Zeek's decode_netbios_name does it: pairs of letters `A`–`P` are
+ * nibbles of 16 bytes; the name is the first 15 (the 16th is the service suffix) up to the first byte that
+ * is not a letter, digit or punctuation (the space padding).
+ */
+export function decodeNetbiosName(name: string): string {
+  let out = '';
+  for (let i = 0; i < 15; i++) {
+    const hi = name.charCodeAt(2 * i) & ~0x20;
+    const lo = name.charCodeAt(2 * i + 1) & ~0x20;
+    if (!(hi >= 0x41 && hi <= 0x50 && lo >= 0x41 && lo <= 0x50)) break;
+    const byte = ((hi - 0x41) << 4) | (lo - 0x41);
+    if (byte >= 3 && (byte <= 0x20 || byte >= 0x7f)) break;
+    out += String.fromCharCode(byte);
+  }
+  return out;
 }
 
 class DnsDatagramAnalyzer implements DatagramAnalyzer {
@@ -163,9 +190,9 @@ class DnsStreamAnalyzer implements StreamAnalyzer {
   }
 }
 
-/** DNS over UDP (port 53, mDNS 5353, LLMNR 5355) and TCP (port 53). */
+/** DNS over UDP (port 53, NetBIOS name service 137, mDNS 5353, LLMNR 5355) and TCP (port 53). */
 export function dnsProtocols(limits: DnsLimits = DEFAULT_DNS_LIMITS): AppProtocol[] {
-  const ports = new Set([53, 5353, 5355]);
+  const ports = new Set([53, 137, 5353, 5355]);
   return [
     {
       name: 'dns', transport: 'udp',

@@ -5,7 +5,6 @@
 // records are read while bytes remain, so work is bounded by the message size, never by qdcount/ancount.
 import type { AnomalyCode } from '../../core/anomalies.js';
 import { protocolText } from '../common/text.js';
-import { qtypeName } from './names.js';
 
 export interface DnsLimits {
   /** Longest name in wire bytes (RFC 1035: 255); longer names are cut and counted. */
@@ -24,6 +23,8 @@ export interface DnsMessage {
   opcode: number;
   rcode: number;
   question?: { name: string; qtype: number; qclass: number; raw: Uint8Array };
+  /** Owner name of the first answer, which Zeek logs as the query of a message without a question. */
+  firstOwner?: string;
   /** Answer-section records rendered as Zeek renders them, with their TTLs. */
   answers: string[];
   ttls: number[];
@@ -78,11 +79,14 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
     }
     pos = rdata + rdlength;
     if (type === 41) continue; // OPT pseudo-record (EDNS), not an answer
+    result.firstOwner ??= name.text;
     if (result.answers.length === limits.max_answers) {
       anomaly('dns.too_many_answers');
       break;
     }
-    result.answers.push(renderRdata(msg, view, type, rdata, rdlength, limits, anomaly, result.txt));
+    const rendered = renderRdata(msg, view, type, rdata, rdlength, limits, anomaly, result.txt);
+    if (rendered === undefined) continue;
+    result.answers.push(rendered);
     result.ttls.push(ttl);
   }
   return result;
@@ -158,22 +162,25 @@ function skipName(msg: Uint8Array, pos: number): number {
   return msg.length;
 }
 
-/** One answer as Zeek's dns.log `answers` shows it (base/protocols/dns/main.zeek reply handlers). */
+/**
+ * One answer as Zeek's dns.log `answers` shows it (base/protocols/dns/main.zeek reply handlers); undefined
+ * for the types Zeek's base scripts do not log (WKS, TKEY, unknown types).
+ */
 function renderRdata(
   msg: Uint8Array, view: DataView, type: number, at: number, len: number, limits: DnsLimits, anomaly: Anomaly, txt: Uint8Array[],
-): string {
+): string | undefined {
   const name = (offset: number): string => readName(msg, offset, limits, anomaly)?.text ?? '';
   switch (type) {
     case 1:
-      return len === 4 ? `${msg[at]}.${msg[at + 1]}.${msg[at + 2]}.${msg[at + 3]}` : unknown(type);
+      return len === 4 ? `${msg[at]}.${msg[at + 1]}.${msg[at + 2]}.${msg[at + 3]}` : undefined;
     case 28:
-      return len === 16 ? formatIPv6(msg.subarray(at, at + 16)) : unknown(type);
+      return len === 16 ? formatIPv6(msg.subarray(at, at + 16)) : undefined;
     case 2: case 5: case 12: case 39:
       return name(at);
     case 15:
-      return len > 2 ? name(at + 2) : unknown(type);
+      return len > 2 ? name(at + 2) : undefined;
     case 33:
-      return len > 6 ? name(at + 6) : unknown(type);
+      return len > 6 ? name(at + 6) : undefined;
     case 6:
       return name(at);
     case 16: case 99: {
@@ -189,24 +196,22 @@ function renderRdata(
       return parts.join(' ');
     }
     case 43:
-      return len >= 4 ? `DS ${msg[at + 2]} ${msg[at + 3]}` : unknown(type);
+      return len >= 4 ? `DS ${msg[at + 2]} ${msg[at + 3]}` : undefined;
     case 46:
-      return len >= 18 ? `RRSIG ${qtypeName(view.getUint16(at))} ${name(at + 18)}` : unknown(type);
+      return len >= 18 ? `RRSIG ${view.getUint16(at)} ${name(at + 18)}` : undefined;
     case 48:
-      return len >= 4 ? `DNSKEY ${msg[at + 3]}` : unknown(type);
+      return len >= 4 ? `DNSKEY ${msg[at + 3]}` : undefined;
     case 50:
       return 'NSEC3';
     case 51:
       return 'NSEC3PARAM';
     case 44:
-      return len >= 2 ? `SSHFP: ${Buffer.from(msg.subarray(at + 2, at + len)).toString('hex')}` : unknown(type);
+      return len >= 2 ? `SSHFP: ${Buffer.from(msg.subarray(at + 2, at + len)).toString('hex')}` : undefined;
+    case 65534:
+      return 'BIND9 signing signal';
     default:
-      return unknown(type);
+      return undefined;
   }
-}
-
-function unknown(type: number): string {
-  return `<unknown type=${type}>`;
 }
 
 /** RFC 5952 text form: lower-case hex, longest run (≥ 2) of zero groups as `::`, dotted IPv4 for mapped addresses. */
