@@ -62,6 +62,16 @@ describe('dns analyzer', () => {
     expect(ctx.of('dns')[0]).toMatchObject({ query: 'printer.local', answers: ['192.168.0.2'], ttls: [120] });
   });
 
+  it('does not pair an answer for another name with a pending query of the same id (mDNS)', () => {
+    const { ctx, dns } = udp();
+    dns.datagram('orig', message(0, 0x0000, [1, 0], question('initial-query-a.local')), 1);
+    dns.datagram('orig', message(0, 0x8400, [0, 1], rr(name('unrelated-reply-a.local'), 1, 120, [192, 168, 0, 2])), 2);
+    dns.end(3);
+    expect(ctx.of('dns').map((e) => [e.query, e.qtype_name, e.answers])).toEqual([
+      ['unrelated-reply-a.local', undefined, ['192.168.0.2']], ['initial-query-a.local', 'A', undefined],
+    ]);
+  });
+
   it('decodes NetBIOS name service names as Zeek does', () => {
     const ctx = new RecordingContext({ ...conn, src_port: 137, dst_port: 137 });
     const dns = dnsProtocols()[0]!.create(ctx) as DatagramAnalyzer;

@@ -38,8 +38,11 @@ class DnsConversation {
       this.addPending(msg, ts);
       return;
     }
+    // A response answers the pending query with its id and the same question; unsolicited mDNS answers
+    // (id 0, another name) stay separate rows, as in Zeek.
     const queue = this.pending.get(msg.id);
-    const query = queue?.shift();
+    const index = queue?.findIndex((p) => p.query.question?.name === msg.question?.name) ?? -1;
+    const query = index === -1 ? undefined : queue!.splice(index, 1)[0];
     if (query !== undefined) {
       this.pendingCount--;
       if (queue!.length === 0) this.pending.delete(msg.id);
