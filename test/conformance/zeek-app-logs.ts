@@ -8,7 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Event } from '../../src/core/events.js';
 import { parseConfig } from '../../src/pipeline/config.js';
 import { run } from '../../src/pipeline/run.js';
-import { zeekRows } from '../../src/sinks/zeek-logs/write.js';
+import { tsvRow } from '../../src/sinks/zeek-logs/format.js';
+import { ZEEK_LOGS } from '../../src/sinks/zeek-logs/index.js';
+import type { ZeekLog } from '../../src/sinks/zeek-logs/zeek-log.js';
 import { REPO_ROOT, sharedPath } from '../shared-data.js';
 
 export interface Baseline {
@@ -33,7 +35,7 @@ export function baselinesFor(log: string): Baseline[] {
   return [...byTrace.values()].map((list) => list.find((b) => b.test.startsWith(own)) ?? list[0]!);
 }
 
-type Row = Map<string, string>;
+export type Row = Map<string, string>;
 
 /** Rows of a Zeek TSV baseline (or a `zeek-cut -m` extract whose first line names the columns). */
 export function readBaseline(path: string): Row[] {
@@ -53,16 +55,19 @@ export function readBaseline(path: string): Row[] {
   return rows;
 }
 
-/** Our rows of `log` for a trace, as TSV cells keyed by Zeek field name. */
-export async function ourRows(trace: string, log: string): Promise<Row[]> {
-  const events: Event[] = [];
-  await run([sharedPath('zeek', trace)], { config: parseConfig({}), detect: false, onEvents: (batch) => events.push(...batch) });
+/** Our rows of a log for a trace, as TSV cells keyed by Zeek field name. */
+export async function ourRows(trace: string, def: ZeekLog): Promise<Row[]> {
   const rows: Row[] = [];
-  zeekRows(events, 'zeek-tsv', (def, line) => {
-    if (def.path !== log) return;
-    const cells = line.replace(/\n$/, '').split('\t');
-    rows.push(new Map(def.fields.map((f, i) => [f.name, cells[i] ?? '-'])));
-  });
+  const onEvents = (batch: Event[]): void => {
+    for (const event of batch) {
+      if (event.kind !== def.kind) continue;
+      const cells = def.row(event as never);
+      if (cells === undefined) continue;
+      const text = tsvRow(def, cells).replace(/\n$/, '').split('\t');
+      rows.push(new Map(def.fields.map((f, i) => [f.name, text[i] ?? '-'])));
+    }
+  };
+  await run([sharedPath('zeek', trace)], { config: parseConfig({}), detect: false, onEvents });
   return rows;
 }
 
@@ -153,13 +158,18 @@ export interface ConformanceResult {
   traces: number;
 }
 
-export async function conformance(log: string, fields: readonly string[]): Promise<ConformanceResult> {
+/**
+ * @param logFor the log definition matching a baseline's configuration (a test may have changed what Zeek
+ *   logs, e.g. FTP::logged_commands); by default the registered one.
+ */
+export async function conformance(log: string, fields: readonly string[], logFor?: (zeek: Row[]) => ZeekLog<any>): Promise<ConformanceResult> {
   const tally = new Map<string, FieldTally>();
   const mismatches: Mismatch[] = [];
   const baselines = baselinesFor(log);
+  const registered = ZEEK_LOGS.find((l) => l.path === log)!;
   for (const b of baselines) {
     const zeek = readBaseline(sharedPath('zeek', b.baseline));
-    compareRows(b.trace, zeek, await ourRows(b.trace, log), fields, tally, mismatches);
+    compareRows(b.trace, zeek, await ourRows(b.trace, logFor?.(zeek) ?? registered), fields, tally, mismatches);
   }
   return { tally, mismatches, traces: baselines.length };
 }

@@ -32,6 +32,7 @@ describe('ftp analyzer', () => {
       feed(ftp, SESSION, step);
       const rows = ctx.of('ftp').map((e) => [e.command, e.arg, e.file_size, e.reply_code, e.user]);
       expect(rows).toEqual([
+        ['<init>', undefined, undefined, 220, undefined],
         ['USER', 'anonymous', undefined, 331, 'anonymous'],
         ['PASS', 'x@', undefined, 230, 'anonymous'],
         ['CWD', 'pub', undefined, 250, 'anonymous'],
@@ -44,6 +45,12 @@ describe('ftp analyzer', () => {
       ]);
       expect(ctx.services).toEqual(['ftp']);
     }
+  });
+
+  it('hides passwords of non-guest users and follows PWD', () => {
+    const { ctx, ftp } = control();
+    feed(ftp, [['orig', 'USER root\r\nPASS hunter2\r\nPWD\r\nRETR f\r\n'], ['resp', '331 x\r\n230 ok\r\n257 "/home/root" is cwd\r\n226 ok\r\n']]);
+    expect(ctx.of('ftp').map((e) => e.arg)).toEqual(['root', '<hidden>', undefined, 'ftp://192.0.2.21/home/root/f']);
   });
 
   it('announces data channels and turns their bytes into named payloads and file transfers', () => {

@@ -24,6 +24,8 @@ export interface FtpLimits {
 export const DEFAULT_FTP_LIMITS: FtpLimits = { max_line_length: 65_536, max_pending_commands: 20, max_sample_bytes: 65_536, data_channel_timeout: 300 };
 
 const FILE_COMMANDS = new Set(['RETR', 'STOR', 'APPE', 'STOU']);
+/** Zeek's FTP::guest_ids: their passwords are logged; everyone else's are `<hidden>`. */
+const GUEST_USERS = new Set(['anonymous', 'ftp', 'ftpuser', 'guest']);
 
 interface Command {
   ts: number;
@@ -49,6 +51,8 @@ class FtpAnalyzer implements StreamAnalyzer {
   /** Set while a multi-line reply (`123-…`) is open: its code. */
   private multiline: number | undefined;
   private confirmed = false;
+  /** The server greeting is logged as Zeek's pseudo command `<init>`. */
+  private greeted = false;
   transfer: Transfer | undefined;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: FtpLimits) {
@@ -88,9 +92,9 @@ class FtpAnalyzer implements StreamAnalyzer {
     const arg = space === -1 ? '' : trimmed.slice(space + 1).trim();
     const cmd: Command = { ts, command, arg };
     if (command === 'USER') this.user = arg;
+    if (command === 'PASS' && !GUEST_USERS.has(this.user?.toLowerCase() ?? '')) cmd.arg = '<hidden>';
     if (FILE_COMMANDS.has(command)) {
       cmd.file = arg;
-      cmd.arg = ftpUrl(this.ctx.conn.dst_ip, this.cwd, arg);
       this.transfer = { command, name: arg };
     } else if (command === 'LIST' || command === 'NLST' || command === 'MLSD') this.transfer = { command };
     if (this.pending.length >= this.limits.max_pending_commands) {
@@ -119,6 +123,10 @@ class FtpAnalyzer implements StreamAnalyzer {
       this.ctx.confirm('ftp');
     }
     const message = text.slice(4).trim();
+    if (!this.greeted) {
+      this.greeted = true;
+      if (this.pending.length === 0) this.pending.push({ ts, command: '<init>', arg: '' });
+    }
     const cmd = this.pending[0];
     if (cmd === undefined) return;
     this.effects(cmd, code!, message, ts);
@@ -132,6 +140,12 @@ class FtpAnalyzer implements StreamAnalyzer {
     const { src_ip: client, dst_ip: server } = this.ctx.conn;
     if (cmd.command === 'CWD' && code === 250) this.cwd = buildCwd(this.cwd, cmd.arg);
     else if (cmd.command === 'CDUP' && code >= 200 && code < 300) this.cwd = buildCwd(this.cwd, '..');
+    else if ((cmd.command === 'PWD' || cmd.command === 'XPWD') && code === 257) {
+      // RFC 959 §7: 257 "<path>" — the quoted path is the working directory.
+      const open = message.indexOf('"');
+      const close = open === -1 ? -1 : message.indexOf('"', open + 1);
+      if (close !== -1) this.cwd = message.slice(open + 1, close);
+    }
     else if (cmd.command === 'SIZE' && code === 213) this.sizeFromReply = parseDecimal(message.split(' ', 1)[0]!);
     else if (code === 150 && cmd.file !== undefined) {
       const open = message.lastIndexOf('(');
@@ -161,7 +175,9 @@ class FtpAnalyzer implements StreamAnalyzer {
   private emit(cmd: Command, code: number | undefined, message: string | undefined): void {
     const event: FtpEvent = { kind: 'ftp', ...connFields(this.ctx, cmd.ts), command: cmd.command };
     if (this.user !== undefined) event.user = this.user;
-    if (cmd.arg !== '') event.arg = cmd.arg;
+    // Like Zeek, a file command's URL uses the working directory when its reply arrives.
+    if (cmd.file !== undefined) event.arg = ftpUrl(this.ctx.conn.dst_ip, this.cwd, cmd.file);
+    else if (cmd.arg !== '') event.arg = cmd.arg;
     if (cmd.file !== undefined) {
       const size = cmd.fileSize ?? this.sizeFromReply;
       if (size !== undefined) event.file_size = size;

@@ -81,6 +81,12 @@ describe('smtp analyzer', () => {
     expect(ctx.of('smtp').map((e) => [e.mailfrom, e.subject])).toEqual([['a@x', '1'], ['c@x', undefined]]);
   });
 
+  it('logs a session that only greets (then goes TLS) as one row', () => {
+    const { ctx, a } = smtp();
+    feed(a, [['orig', 'EHLO client\r\nSTARTTLS\r\n'], ['resp', '220 go\r\n']]);
+    expect(ctx.of('smtp')).toEqual([expect.objectContaining({ helo: 'client', rcptto: [] })]);
+  });
+
   it('extracts envelope addresses', () => {
     expect(address('FROM:<a@b> SIZE=10', 'FROM:')).toBe('a@b');
     expect(address('from: plain@b BODY=8BITMIME', 'FROM:')).toBe('plain@b');

@@ -46,6 +46,9 @@ class SmtpAnalyzer implements StreamAnalyzer {
   private bdatRemaining = 0;
   private bdatLast = false;
   private startTlsSent = false;
+  /** Transactions logged so far; a session with a greeting but no mail still makes one row, as in Zeek. */
+  private logged = 0;
+  private firstTs: number | undefined;
   private confirmed = false;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: SmtpLimits) {
@@ -93,6 +96,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
 
   end(): void {
     if (this.walker !== undefined) this.finishMessage();
+    if (this.tx === undefined && this.logged === 0 && this.helo !== undefined) this.transaction(this.firstTs ?? 0);
     this.finishTransaction();
   }
 
@@ -114,6 +118,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
   }
 
   private command(text: string, ts: number): void {
+    this.firstTs ??= ts;
     const space = text.indexOf(' ');
     const verb = (space === -1 ? text : text.slice(0, space)).toUpperCase();
     const arg = space === -1 ? '' : text.slice(space + 1).trim();
@@ -247,6 +252,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
     const tx = this.tx;
     this.tx = undefined;
     if (tx === undefined) return;
+    this.logged++;
     const event: SmtpEvent = { kind: 'smtp', ...connFields(this.ctx, tx.ts), rcptto: tx.rcptto };
     if (this.helo !== undefined) event.helo = this.helo;
     if (tx.mailfrom !== undefined) event.mailfrom = tx.mailfrom;
