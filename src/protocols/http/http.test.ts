@@ -143,11 +143,12 @@ describe('http analyzer', () => {
       expect(ctx.of('http')[0]!.host_header).toBeUndefined();
     });
 
-    it('rejects chunk size FFFFFFFFFFFFFFFFF with an overflow check and keeps counting the body', () => {
+    it('rejects chunk size FFFFFFFFFFFFFFFFF with an overflow check and sees the request smuggled behind it', () => {
       const { ctx, http } = analyzer();
-      feed(http, [['orig', 'GET / HTTP/1.1\r\n\r\n'], ['resp', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n0123456789']]);
+      const post = 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\nGET /smuggled HTTP/1.1\r\n\r\n';
+      feed(http, [['orig', post]]);
       expect(ctx.count('http.bad_chunk_size')).toBe(1);
-      expect(ctx.of('http')[0]!.response_body_len).toBe(10);
+      expect(ctx.of('http').map((e) => e.uri)).toEqual(['/', '/smuggled']);
     });
 
     it('bounds 10 000 pipelined requests by the transaction cap and still logs each', () => {

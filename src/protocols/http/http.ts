@@ -232,12 +232,12 @@ class HttpAnalyzer implements StreamAnalyzer {
   }
 
   private awaitingSimpleResponse(): boolean {
-    return this.txs.find((t) => t.status === undefined)?.request?.simple === true;
+    return this.txs.find((t) => t.status === undefined && !t.responseDone)?.request?.simple === true;
   }
 
   /** An HTTP/0.9 response is the body alone, read until the connection closes; Zeek logs its status as 0. */
   private startSimpleResponse(side: Side, ts: number): void {
-    const tx = this.txs.find((t) => t.status === undefined)!;
+    const tx = this.txs.find((t) => t.status === undefined && !t.responseDone)!;
     tx.status = 0;
     side.message = { ts, status: 0, headers: new Map(), headerCount: 0 };
     this.startBody(side, side.message.headers, -1);
@@ -272,7 +272,7 @@ class HttpAnalyzer implements StreamAnalyzer {
         side.message = undefined;
         return;
       }
-      let tx = this.txs.find((t) => t.status === undefined);
+      let tx = this.txs.find((t) => t.status === undefined && !t.responseDone);
       if (tx === undefined) {
         tx = { ts: message.ts, requestDone: true, responseDone: false };
         this.txs.push(tx);
@@ -332,9 +332,10 @@ class HttpAnalyzer implements StreamAnalyzer {
       if (size > Number.MAX_SAFE_INTEGER) valid = false;
     }
     if (!valid) {
-      // Framing cannot be trusted past this point; keep counting what follows as body.
+      // The framing cannot be trusted: end the message here and read what follows as the next message,
+      // as Zeek does, so a request smuggled behind an overflowing chunk size is still seen.
       this.anomaly('http.bad_chunk_size');
-      side.state = 'until-close';
+      this.endMessage(side, side.message?.ts ?? 0);
       return;
     }
     if (size === 0) {
