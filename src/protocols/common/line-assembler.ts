@@ -22,7 +22,11 @@ export class LineAssembler {
   private length = 0;
   private overflowed = false;
 
-  constructor(readonly maxLength: number, private readonly policy: OverflowPolicy = 'truncate') {
+  /**
+   * @param onOverflow called once per line, as soon as it passes the cap — a line that never ends (RELIABILITY
+   *   D24) is counted even though it is never completed.
+   */
+  constructor(readonly maxLength: number, private readonly policy: OverflowPolicy = 'truncate', private readonly onOverflow?: () => void) {
     this.buffer = new Uint8Array(Math.min(maxLength, 256));
   }
 
@@ -70,7 +74,10 @@ export class LineAssembler {
 
   private append(chunk: Uint8Array, from: number, to: number): void {
     const take = Math.min(this.maxLength - this.length, to - from);
-    if (take < to - from) this.overflowed = true;
+    if (take < to - from) {
+      if (!this.overflowed) this.onOverflow?.();
+      this.overflowed = true;
+    }
     if (take <= 0) return;
     if (this.length + take > this.buffer.length) {
       const grown = new Uint8Array(Math.min(this.maxLength, Math.max(this.buffer.length * 2, this.length + take)));

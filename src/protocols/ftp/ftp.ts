@@ -56,7 +56,11 @@ class FtpAnalyzer implements StreamAnalyzer {
   transfer: Transfer | undefined;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: FtpLimits) {
-    this.lines = { orig: new LineAssembler(limits.max_line_length), resp: new LineAssembler(limits.max_line_length) };
+    const onLongLine = (): void => ctx.anomaly('ftp.line_too_long');
+    this.lines = {
+      orig: new LineAssembler(limits.max_line_length, 'truncate', onLongLine),
+      resp: new LineAssembler(limits.max_line_length, 'truncate', onLongLine),
+    };
   }
 
   data(dir: Direction, bytes: Uint8Array, ts: number): void {
@@ -65,10 +69,7 @@ class FtpAnalyzer implements StreamAnalyzer {
       const { line, end } = this.lines[dir].next(bytes, pos);
       pos = end;
       if (line === undefined) break;
-      if (line.tooLong) {
-        this.ctx.anomaly('ftp.line_too_long');
-        continue;
-      }
+      if (line.tooLong) continue;
       if (dir === 'orig') this.command(protocolText(line.line), ts);
       else this.reply(protocolText(line.line), ts);
     }

@@ -129,6 +129,7 @@ describe('http analyzer', () => {
     it('skips a 1 MB request line without newline under the line cap', () => {
       const { ctx, http } = analyzer();
       feed(http, [['orig', `GET /${'A'.repeat(1 << 20)}`]], 65_536, false);
+      expect(ctx.count('http.line_too_long')).toBe(1); // counted before the line ever ends
       http.data('orig', bytes(' HTTP/1.1\r\nHost: a\r\n\r\nGET /ok HTTP/1.1\r\n\r\n'), 9);
       http.end(10);
       expect(ctx.count('http.line_too_long')).toBe(1);

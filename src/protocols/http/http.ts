@@ -65,8 +65,8 @@ class Side {
   body: BodyCollector | undefined;
   remaining = 0;
 
-  constructor(readonly dir: Direction, limits: HttpLimits) {
-    this.lines = new LineAssembler(limits.max_line_length);
+  constructor(readonly dir: Direction, limits: HttpLimits, onLongLine: () => void) {
+    this.lines = new LineAssembler(limits.max_line_length, 'truncate', onLongLine);
   }
 }
 
@@ -82,7 +82,8 @@ class HttpAnalyzer implements StreamAnalyzer {
   private confirmed = false;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: HttpLimits) {
-    this.sides = { orig: new Side('orig', limits), resp: new Side('resp', limits) };
+    const onLongLine = (): void => this.anomaly('http.line_too_long');
+    this.sides = { orig: new Side('orig', limits, onLongLine), resp: new Side('resp', limits, onLongLine) };
   }
 
   data(dir: Direction, bytes: Uint8Array, ts: number): void {
@@ -116,7 +117,6 @@ class HttpAnalyzer implements StreamAnalyzer {
           const { line, end } = side.lines.next(bytes, pos);
           pos = end;
           if (line === undefined) break;
-          if (line.tooLong) this.anomaly('http.line_too_long');
           this.line(side, line.line, line.tooLong, ts);
         }
       }

@@ -98,6 +98,7 @@ describe('smtp analyzer', () => {
     it('skips a 1 MB command line without newline', () => {
       const { ctx, a } = smtp();
       feed(a, [['orig', `MAIL FROM:<${'a'.repeat(1 << 20)}`]], 8192, false);
+      expect(ctx.count('smtp.line_too_long')).toBe(1); // counted before the line ever ends
       feed(a, [['orig', '>\r\nMAIL FROM:<ok@x>\r\n']]);
       expect(ctx.count('smtp.line_too_long')).toBe(1);
       expect(ctx.of('smtp').map((e) => e.mailfrom)).toEqual(['ok@x']);

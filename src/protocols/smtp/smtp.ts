@@ -52,7 +52,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
   private confirmed = false;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: SmtpLimits) {
-    this.commandLines = new LineAssembler(limits.max_line_length);
+    this.commandLines = new LineAssembler(limits.max_line_length, 'truncate', () => ctx.anomaly('smtp.line_too_long'));
     this.dataLines = new LineAssembler(limits.max_line_length, 'split');
     this.replyLines = new LineAssembler(limits.max_line_length);
   }
@@ -75,8 +75,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
       pos = end;
       if (line === undefined) break;
       if (this.state === 'data') this.dataLine(line, ts);
-      else if (line.tooLong) this.ctx.anomaly('smtp.line_too_long');
-      else this.command(protocolText(line.line), ts);
+      else if (!line.tooLong) this.command(protocolText(line.line), ts);
     }
   }
 
