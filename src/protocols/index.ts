@@ -4,6 +4,13 @@ import { dnsProtocols } from './dns/dns.js';
 import { ftpProtocol } from './ftp/ftp.js';
 import { httpProtocol } from './http/http.js';
 import { icmpProtocol } from './icmp/icmp.js';
+import type { AppProtocolOptions } from './options.js';
+import { appProtocolOptions } from './options.js';
 import { smtpProtocol } from './smtp/smtp.js';
 
-export const APP_PROTOCOLS: readonly AppProtocol[] = [httpProtocol(), ...dnsProtocols(), ftpProtocol(), smtpProtocol(), icmpProtocol()];
+/** The protocols with the configured limits (config section `readers.pcap.protocols`). */
+export function appProtocols(options: AppProtocolOptions): AppProtocol[] {
+  return [httpProtocol(options.http), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp)];
+}
+
+export const APP_PROTOCOLS: readonly AppProtocol[] = appProtocols(appProtocolOptions.parse({}));
