@@ -105,6 +105,18 @@ describe('dns analyzer', () => {
     }
   });
 
+  it('stops reading a TCP direction after a gap, where message boundaries are lost', () => {
+    const ctx = new RecordingContext({ ...conn, proto: 'tcp' });
+    const dns = dnsProtocols()[1]!.create(ctx) as StreamAnalyzer;
+    const query = message(3, 0x0100, [1, 0], question('a.example'));
+    dns.data('orig', Uint8Array.from([...u16(query.length), ...query.subarray(0, 5)]), 1);
+    dns.gap('orig', 10, 2);
+    dns.data('orig', Uint8Array.from([...u16(query.length), ...query]), 3);
+    dns.end(4);
+    expect(ctx.count('dns.content_gap')).toBe(1);
+    expect(ctx.of('dns')).toHaveLength(0);
+  });
+
   it('formats IPv6 addresses as RFC 5952 / inet_ntop do', () => {
     const addr = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
     expect(formatIPv6(addr('fe800000000000000200deff fead beef'.replace(/ /g, '')))).toBe('fe80::200:deff:fead:beef');

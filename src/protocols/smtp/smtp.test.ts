@@ -87,6 +87,16 @@ describe('smtp analyzer', () => {
     expect(ctx.of('smtp')).toEqual([expect.objectContaining({ helo: 'client', rcptto: [] })]);
   });
 
+  it('finishes the message at a gap in DATA and reads commands again', () => {
+    const { ctx, a } = smtp();
+    feed(a, [['orig', 'MAIL FROM:<a@b>\r\nDATA\r\nSubject: cut\r\n\r\nfirst part']], Infinity, false);
+    a.gap('orig', 500, 2);
+    feed(a, [['orig', 'MAIL FROM:<next@b>\r\nRCPT TO:<r@b>\r\n']]);
+    expect(ctx.count('smtp.content_gap')).toBe(1);
+    expect(ctx.of('smtp').map((e) => [e.mailfrom, e.subject])).toEqual([['a@b', 'cut'], ['next@b', undefined]]);
+    expect(ctx.of('payload')[0]!.sample.total).toBe('first part'.length);
+  });
+
   it('extracts envelope addresses', () => {
     expect(address('FROM:<a@b> SIZE=10', 'FROM:')).toBe('a@b');
     expect(address('from: plain@b BODY=8BITMIME', 'FROM:')).toBe('plain@b');

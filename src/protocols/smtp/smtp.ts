@@ -216,16 +216,14 @@ class SmtpAnalyzer implements StreamAnalyzer {
 
   private bdatDone(ts: number): void {
     this.state = 'commands';
-    if (!this.bdatLast) return;
-    // The last chunk need not end with a line break: a synthetic LF releases the open line.
-    const rest = this.dataLines.next(Uint8Array.of(0x0a), 0).line;
-    if (rest !== undefined && rest.line.length > 0) this.walker?.line(rest);
-    this.finishMessage(ts);
+    if (this.bdatLast) this.finishMessage(ts);
   }
 
   private finishMessage(ts?: number): void {
     const walker = this.walker;
     this.walker = undefined;
+    // The message need not end with a line break (last BDAT chunk, a gap): a synthetic LF releases the open line.
+    if (walker !== undefined && this.dataLines.pending) walker.line(this.dataLines.next(Uint8Array.of(0x0a), 0).line!);
     this.dataLines.reset();
     if (walker === undefined) return;
     walker.end();
