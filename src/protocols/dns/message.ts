@@ -105,7 +105,9 @@ interface Name {
  * that contained it, so the walk always moves backwards and terminates; a violation is a loop.
  */
 export function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): Name | undefined {
-  const out: number[] = [];
+  // Names are at most 255 bytes (the cap is checked before each copy): reused scratch space, no per-byte allocation.
+  const cap = Math.min(limits.max_name_length, NAME_SCRATCH);
+  let n = 0;
   let pos = start;
   let runStart = start;
   let end = -1;
@@ -136,20 +138,29 @@ export function readName(msg: Uint8Array, start: number, limits: DnsLimits, anom
       break;
     }
     if (pos + 1 + len > msg.length) return undefined;
-    if (out.length + len + (out.length > 0 ? 1 : 0) > limits.max_name_length) {
+    if (n + len + (n > 0 ? 1 : 0) > cap) {
       anomaly('dns.name_too_long');
       if (end === -1) end = skipName(msg, pos);
       break;
     }
-    if (out.length > 0) out.push(0x2e);
-    for (let i = pos + 1; i <= pos + len; i++) out.push(msg[i]!);
+    if (n > 0) {
+      RAW[n] = 0x2e;
+      LOWER[n++] = 0x2e;
+    }
+    for (let i = pos + 1; i <= pos + len; i++, n++) {
+      const c = msg[i]!;
+      RAW[n] = c;
+      // Zeek logs names in lower case; only ASCII letters are folded so other bytes stay as sent.
+      LOWER[n] = c >= ASCII_UPPER_A && c <= ASCII_UPPER_Z ? c + 32 : c;
+    }
     pos += 1 + len;
   }
-  const raw = Uint8Array.from(out);
-  // Zeek logs names in lower case; only ASCII letters are folded so other bytes stay as sent.
-  const lower = Uint8Array.from(out, (c) => (c >= ASCII_UPPER_A && c <= ASCII_UPPER_Z ? c + 32 : c));
-  return { text: protocolText(lower), end, raw };
+  return { text: protocolText(LOWER, 0, n), end, raw: RAW.slice(0, n) };
 }
+
+const NAME_SCRATCH = 1024;
+const RAW = new Uint8Array(NAME_SCRATCH);
+const LOWER = new Uint8Array(NAME_SCRATCH);
 
 /** Where an uncompressed label run ends (after its terminator or first pointer), for cut-short names. */
 function skipName(msg: Uint8Array, pos: number): number {
