@@ -5,7 +5,7 @@
 // bodies, where every byte must still be counted and sampled).
 
 export interface AssembledLine {
-  /** The line (or piece of it) without its terminator. */
+  /** The line (or piece of it) without its terminator; a view valid only until the next call. */
   line: Uint8Array;
   /** The line was longer than the cap (truncated, or delivered in pieces). */
   tooLong: boolean;
@@ -38,6 +38,11 @@ export class LineAssembler {
   next(chunk: Uint8Array, pos: number): { line: AssembledLine | undefined; end: number } {
     const nl = chunk.indexOf(0x0a, pos);
     const stop = nl === -1 ? chunk.length : nl;
+    if (nl !== -1 && this.length === 0 && !this.overflowed && stop - pos <= this.maxLength) {
+      // The whole line is in this chunk: hand out a view, no copy.
+      const cr = stop > pos && chunk[stop - 1] === 0x0d;
+      return { line: { line: chunk.subarray(pos, cr ? stop - 1 : stop), tooLong: false, complete: true, eol: cr ? 2 : 1 }, end: nl + 1 };
+    }
     const room = this.maxLength - this.length;
     if (this.policy === 'split' && stop - pos > room) {
       this.append(chunk, pos, pos + room);
