@@ -10,7 +10,10 @@ import { smtpProtocol } from './smtp/smtp.js';
 
 /** The protocols with the configured limits (config section `readers.pcap.protocols`). */
 export function appProtocols(options: AppProtocolOptions): AppProtocol[] {
-  return [httpProtocol(options.http), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp)];
+  const protocols: AppProtocol[] = [];
+  // HTTP tunnels (CONNECT, Upgrade) carry any of the others, HTTP included.
+  protocols.push(httpProtocol(options.http, () => protocols), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp));
+  return protocols;
 }
 
 export const APP_PROTOCOLS: readonly AppProtocol[] = appProtocols(appProtocolOptions.parse({}));

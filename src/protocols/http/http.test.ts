@@ -4,6 +4,8 @@ import type { StreamAnalyzer } from '../analyzer.js';
 import { RecordingContext, bytes, feed, feedSplitAt } from '../common/test-context.js';
 import { DEFAULT_HTTP_LIMITS, httpProtocol } from './http.js';
 import type { HttpLimits } from './http.js';
+import { appProtocols } from '../index.js';
+import { appProtocolOptions } from '../options.js';
 
 function analyzer(limits: Partial<HttpLimits> = {}): { ctx: RecordingContext; http: StreamAnalyzer } {
   const ctx = new RecordingContext();
@@ -158,6 +160,18 @@ describe('http analyzer', () => {
       expect(ctx.of('http')).toHaveLength(10_000);
       expect(ctx.count('http.too_many_transactions')).toBe(10_000 - 512);
     });
+  });
+
+  it('hands a CONNECT tunnel to the protocol it carries, on the same connection', () => {
+    const ctx = new RecordingContext();
+    const http = appProtocols(appProtocolOptions.parse({}))[0]!.create(ctx) as StreamAnalyzer;
+    feed(http, [
+      ['orig', 'CONNECT mail.example:25 HTTP/1.0\r\n\r\n'], ['resp', 'HTTP/1.0 200 Connection established\r\n\r\n220 mail ESMTP\r\n'],
+      ['orig', 'HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nSubject: tunnelled\r\n\r\nhi\r\n.\r\n'],
+    ]);
+    expect(ctx.of('http')[0]).toMatchObject({ method: 'CONNECT', uri: 'mail.example:25', status_code: 200 });
+    expect(ctx.of('smtp')[0]).toMatchObject({ mailfrom: 'a@b', subject: 'tunnelled', uid: 'Ctest' });
+    expect(ctx.services).toEqual(['http', 'smtp']);
   });
 
   it('recognises HTTP by content on any port', () => {

@@ -80,8 +80,13 @@ class HttpAnalyzer implements StreamAnalyzer {
   /** Transaction whose request is being read (its body may still stream). */
   private requestTx: Transaction | undefined;
   private confirmed = false;
+  private tunnel: { decided: boolean; analyzer: StreamAnalyzer | undefined; port: number | undefined } | undefined;
 
-  constructor(private readonly ctx: AnalyzerContext, private readonly limits: HttpLimits) {
+  constructor(
+    private readonly ctx: AnalyzerContext,
+    private readonly limits: HttpLimits,
+    private readonly innerProtocols: () => readonly AppProtocol[],
+  ) {
     const onLongLine = (): void => this.anomaly('http.line_too_long');
     this.sides = { orig: new Side('orig', limits, onLongLine), resp: new Side('resp', limits, onLongLine) };
   }
@@ -92,6 +97,7 @@ class HttpAnalyzer implements StreamAnalyzer {
     while (pos < bytes.length) {
       switch (side.state) {
         case 'tunnel':
+          this.tunnelData(dir, bytes.subarray(pos), ts);
           return;
         case 'body':
         case 'chunk-data': {
@@ -125,7 +131,7 @@ class HttpAnalyzer implements StreamAnalyzer {
 
   gap(dir: Direction, length: number, ts: number): void {
     const side = this.sides[dir];
-    if (side.state === 'tunnel') return;
+    if (side.state === 'tunnel') return this.tunnel?.analyzer?.gap(dir, length, ts);
     if ((side.state === 'body' || side.state === 'chunk-data') && length <= side.remaining) {
       side.body!.gap(length);
       side.remaining -= length;
@@ -156,6 +162,23 @@ class HttpAnalyzer implements StreamAnalyzer {
     }
     while (this.txs.length > 0) this.emit(this.txs.shift()!);
     this.requestTx = undefined;
+    this.tunnel?.analyzer?.end(ts);
+  }
+
+  /**
+   * Bytes after a CONNECT's 2xx or a 101 carry another protocol. As Zeek does, it is recognised on the
+   * first bytes (and the CONNECT target's port) and analyzed on this same connection.
+   */
+  private tunnelData(dir: Direction, bytes: Uint8Array, ts: number): void {
+    const tunnel = this.tunnel;
+    if (tunnel === undefined || bytes.length === 0) return;
+    if (!tunnel.decided) {
+      tunnel.decided = true;
+      const target = { ...this.ctx.conn, dst_port: tunnel.port ?? this.ctx.conn.dst_port };
+      const inner = this.innerProtocols().find((p) => p.transport === 'tcp' && p.matches(target, bytes, dir));
+      if (inner !== undefined) tunnel.analyzer = inner.create(this.ctx) as StreamAnalyzer;
+    }
+    tunnel.analyzer?.data(dir, bytes, ts);
   }
 
   private line(side: Side, bytes: Uint8Array, tooLong: boolean, ts: number): void {
@@ -284,6 +307,9 @@ class HttpAnalyzer implements StreamAnalyzer {
         tx.responseDone = true;
         this.sides.orig.state = 'tunnel';
         side.state = 'tunnel';
+        const authority = tx.request?.uri?.split(' ', 1)[0] ?? '';
+        const port = method === 'CONNECT' ? parseDecimal(authority.slice(authority.lastIndexOf(':') + 1), 65_535) : undefined;
+        this.tunnel = { decided: false, analyzer: undefined, port };
         this.flushDone();
         return;
       }
@@ -472,8 +498,11 @@ function isMethodPrefix(head: string): boolean {
 /** Any method token on a first line that names an HTTP/1.x version (non-standard methods on odd ports). */
 const REQUEST_LINE = /^[A-Z][A-Z_-]{0,19} [^\r\n]* HTTP\/1\.[01]\r?\n/;
 
-/** Builds the HTTP protocol with the given limits (the pcap reader passes its configured ones). */
-export function httpProtocol(limits: HttpLimits = DEFAULT_HTTP_LIMITS): AppProtocol {
+/**
+ * Builds the HTTP protocol with the given limits (the pcap reader passes its configured ones).
+ * @param innerProtocols the protocols a CONNECT tunnel or an upgraded connection may carry.
+ */
+export function httpProtocol(limits: HttpLimits = DEFAULT_HTTP_LIMITS, innerProtocols: () => readonly AppProtocol[] = () => []): AppProtocol {
   return {
     name: 'http',
     transport: 'tcp',
@@ -483,6 +512,6 @@ export function httpProtocol(limits: HttpLimits = DEFAULT_HTTP_LIMITS): AppProto
       if (dir === 'resp' && head.startsWith('HTTP/1.')) return true;
       return HTTP_PORTS.has(conn.dst_port);
     },
-    create: (ctx) => new HttpAnalyzer(ctx, limits),
+    create: (ctx) => new HttpAnalyzer(ctx, limits, innerProtocols),
   };
 }
