@@ -22,6 +22,8 @@ export interface FlowLimits {
   udp_inactivity_timeout: number;
   /** Zeek's icmp_inactivity_timeout (1 min). */
   icmp_inactivity_timeout: number;
+  /** Zeek's tcp_attempt_delay: an unanswered SYN's connection ends this long after the SYN. */
+  tcp_attempt_delay: number;
   /** Zeek's tcp_close_delay: a closed or reset connection lingers this long for stray packets. */
   tcp_close_delay: number;
   /** Out-of-order bytes buffered per TCP direction (`tcp.reassembly_overflow`). */
@@ -40,7 +42,7 @@ export interface FlowLimits {
 const LIKELY_SERVER_PORTS = new Set([
   20, 21, 22, 23, 25, 53, 67, 69, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 179, 389, 443, 445, 464,
   465, 500, 502, 514, 587, 636, 853, 989, 990, 992, 993, 995, 1080, 1194, 1434, 1723, 1812, 1813, 2123, 2152, 2404,
-  3128, 3306, 3389, 3478, 3544, 4500, 4789, 5060, 5061, 5353, 5355, 5672, 6081, 6379, 6666, 6667, 6668, 6669, 6697,
+  3128, 3306, 3389, 3478, 3544, 4500, 4789, 5060, 5061, 5353, 5355, 5672, 6081, 6379, 6666, 6667, 6697,
   8000, 8080, 8081, 8443, 8888, 9092, 20000, 47808,
 ]);
 
@@ -80,6 +82,8 @@ class Connection {
   analyzerDecided = false;
   /** Set when the connection has fully closed or been reset: it is removed after tcp_close_delay. */
   removeAt = Infinity;
+  /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
+  attemptDeadline = Infinity;
   firstSource: Source;
 
   constructor(
@@ -146,7 +150,7 @@ export class FlowTable {
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
     this.anomalies = options.anomalies;
-    this.minTimeout = Math.min(this.limits.tcp_inactivity_timeout, this.limits.udp_inactivity_timeout, this.limits.icmp_inactivity_timeout, this.limits.tcp_close_delay);
+    this.minTimeout = Math.min(this.limits.tcp_inactivity_timeout, this.limits.udp_inactivity_timeout, this.limits.icmp_inactivity_timeout, this.limits.tcp_close_delay, this.limits.tcp_attempt_delay);
   }
 
   get size(): number {
@@ -184,7 +188,7 @@ export class FlowTable {
       conn = this.conns.get(reverse);
       if (conn !== undefined) isOrig = false;
     }
-    if (conn !== undefined && (ts > conn.removeAt || this.isReuse(conn, p, isOrig))) {
+    if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p))) {
       this.finish(conn);
       conn = undefined;
     }
@@ -202,7 +206,7 @@ export class FlowTable {
     if (p.proto === IPPROTO_TCP) this.tcp(conn, p, isOrig, ts);
     else {
       conn.last = ts;
-      side.bytes += p.payloadLength;
+      if (p.proto !== IPPROTO_TCP && protoName(p.proto) !== 'unknown') side.bytes += p.payloadLength;
       if (p.proto === IPPROTO_UDP) conn.checkHistory(HIST_UDP_DATA, 'D', isOrig);
       if (p.payload.length > 0) this.datagram(conn, isOrig, p.payload, ts);
     }
@@ -230,15 +234,16 @@ export class FlowTable {
     return { conn, isOrig: !flip };
   }
 
+  /** Zeek's WantConnection heuristics: a connection first seen from a likely server port is turned round. */
   private shouldFlip(p: TransportPacket, sport: number, dport: number): boolean {
     if (p.proto === IPPROTO_TCP) {
       const syn = (p.flags & TCP_SYN) !== 0;
-      const ack = (p.flags & TCP_ACK) !== 0;
-      if (syn && !ack) return false;
-    } else if (p.proto !== IPPROTO_UDP) {
-      return false;
+      if (syn && (p.flags & TCP_ACK) === 0) return false;
+      if (!LIKELY_SERVER_PORTS.has(sport)) return false;
+      // Both plausible: flip only when this is not a SYN-ACK (stealth scans) and the lower port is the source.
+      return LIKELY_SERVER_PORTS.has(dport) ? !syn && sport < dport : true;
     }
-    if (p.proto === IPPROTO_UDP && (p.dst.endsWith('.255') || isMulticast(p.dst))) return false;
+    if (p.proto !== IPPROTO_UDP || p.dst.endsWith('.255') || isMulticast(p.dst)) return false;
     return LIKELY_SERVER_PORTS.has(sport) && !LIKELY_SERVER_PORTS.has(dport);
   }
 
@@ -249,14 +254,23 @@ export class FlowTable {
 
   // ---- TCP (Zeek TCPSessionAdapter::Process semantics) ----
 
-  private isReuse(conn: Connection, p: TransportPacket, isOrig: boolean): boolean {
+  /** Zeek's TCPSessionAdapter::IsReuse: a new initial SYN starts a new connection on the same endpoints. */
+  private isReuse(conn: Connection, p: TransportPacket): boolean {
     if (p.proto !== IPPROTO_TCP || (p.flags & TCP_SYN) === 0 || (p.flags & TCP_ACK) !== 0) return false;
     const o = conn.tcpOrig!;
     const r = conn.tcpResp!;
-    const closed = (s: TcpState) => s === TcpState.Closed || s === TcpState.Reset;
-    if (!(closed(o.state) || closed(r.state))) return false;
-    const ep = isOrig ? o : r;
-    return (p.seq >>> 0) !== (ep.start >>> 0);
+    if (o.didClose || r.didClose) return true;
+    const seq = p.seq >>> 0;
+    if (seq === (o.start >>> 0)) return false;
+    // A SYN answering an earlier SYN-ACK is the other half of a reversed handshake, not a new connection.
+    return !(o.state === TcpState.SynAckSent && r.state === TcpState.Inactive && seq === (r.start >>> 0));
+  }
+
+  /** Zeek's attempt timer: a SYN nobody answered within tcp_attempt_delay ends the connection. */
+  private attemptExpired(conn: Connection, now: number): boolean {
+    const o = conn.tcpOrig;
+    if (o === undefined || now <= conn.attemptDeadline) return false;
+    return (o.state === TcpState.SynSent || o.state === TcpState.SynAckSent) && conn.tcpResp!.state === TcpState.Inactive;
   }
 
   private tcp(conn: Connection, p: TransportPacket, isOrig: boolean, ts: number): void {
@@ -400,7 +414,10 @@ export class FlowTable {
     switch (ep.state) {
       case TcpState.Inactive: {
         if (syn) {
-          if (isOrig) ep.setState(ack ? TcpState.SynAckSent : TcpState.SynSent);
+          if (isOrig) {
+            ep.setState(ack ? TcpState.SynAckSent : TcpState.SynSent);
+            conn.attemptDeadline = this.now + this.limits.tcp_attempt_delay;
+          }
           else {
             if (!ack && peer.state === TcpState.SynAckSent) {
               // A SYN/SYN-ACK reversal: the roles were backwards (Zeek flips them here).
@@ -606,6 +623,7 @@ export class FlowTable {
 
   private timeoutOf(conn: Connection): number {
     if (conn.removeAt !== Infinity) return conn.removeAt;
+    if (this.attemptExpired(conn, this.now)) return conn.attemptDeadline;
     const idle = conn.ipProto === IPPROTO_TCP ? this.limits.tcp_inactivity_timeout
       : conn.ipProto === IPPROTO_UDP ? this.limits.udp_inactivity_timeout : this.limits.icmp_inactivity_timeout;
     return conn.last + idle;

@@ -19,6 +19,7 @@ export const captureOptions = z.strictObject({
   tcp_inactivity_timeout: count(300, 1).describe("seconds; Zeek's tcp_inactivity_timeout"),
   udp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's udp_inactivity_timeout"),
   icmp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's icmp_inactivity_timeout"),
+  tcp_attempt_delay: count(5, 1).describe("seconds an unanswered SYN's connection lives; Zeek's tcp_attempt_delay"),
   tcp_close_delay: count(5, 0).describe("seconds a closed connection lingers; Zeek's tcp_close_delay"),
   max_buffered_bytes: count(1 << 20, 0).describe('out-of-order bytes buffered per TCP direction (tcp.reassembly_overflow)'),
   overlap_window: count(1500, 0).describe('delivered bytes kept per direction to detect retransmissions with different data'),
