@@ -103,6 +103,8 @@ export interface FieldTally {
 export interface Comparison {
   rows: number;
   rowsAllMatch: number;
+  /** Rows matching on every field except `service` (which the application analyzers decide). */
+  rowsAllButService: number;
   missing: number;
   extra: number;
   fields: Map<string, FieldTally>;
@@ -111,7 +113,7 @@ export interface Comparison {
 }
 
 export function newComparison(): Comparison {
-  return { rows: 0, rowsAllMatch: 0, missing: 0, extra: 0, fields: new Map(), examples: new Map() };
+  return { rows: 0, rowsAllMatch: 0, rowsAllButService: 0, missing: 0, extra: 0, fields: new Map(), examples: new Map() };
 }
 
 export type CellEquality = (field: string, zeek: string, ours: string) => boolean;
@@ -159,6 +161,7 @@ export function compareTable(
     const mine = best >= 0 ? candidates.splice(best, 1)[0] : undefined;
     if (mine === undefined) into.missing++;
     let all = mine !== undefined;
+    let allButService = all;
     for (const f of fields) {
       const tally = into.fields.get(f) ?? { matched: 0, total: 0 };
       into.fields.set(f, tally);
@@ -168,12 +171,14 @@ export function compareTable(
       if (mine !== undefined && equal(f, z, o)) tally.matched++;
       else {
         all = false;
+        if (f !== 'service') allButService = false;
         const list = into.examples.get(f) ?? [];
         into.examples.set(f, list);
         if (list.length < 8) list.push(`${name} [${k}]: zeek=${z} ours=${o}`);
       }
     }
     if (all) into.rowsAllMatch++;
+    if (allButService) into.rowsAllButService++;
   }
   for (const rest of pool.values()) into.extra += rest.length;
 }
@@ -187,6 +192,7 @@ export function formatComparison(title: string, c: Comparison): string {
   const lines = [`${title}: ${c.rows} Zeek rows, ${c.missing} without a matching row of ours, ${c.extra} extra rows of ours`];
   lines.push(`| field | matched | rows | rate |`, `|---|---|---|---|`);
   lines.push(`| (all fields) | ${c.rowsAllMatch} | ${c.rows} | ${(100 * rate({ matched: c.rowsAllMatch, total: c.rows })).toFixed(1)} % |`);
+  if (c.fields.has('service')) lines.push(`| (all but service) | ${c.rowsAllButService} | ${c.rows} | ${(100 * rate({ matched: c.rowsAllButService, total: c.rows })).toFixed(1)} % |`);
   for (const [field, t] of c.fields) lines.push(`| ${field} | ${t.matched} | ${t.total} | ${(100 * rate(t)).toFixed(1)} % |`);
   return lines.join('\n');
 }

@@ -199,6 +199,7 @@ export class FlowTable {
       this.conns.delete(conn.key);
       this.conns.set(conn.key, conn);
     }
+    if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
     const side = isOrig ? conn.orig : conn.resp;
     side.pkts++;
     side.ipBytes += p.ipLength;

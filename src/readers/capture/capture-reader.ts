@@ -26,6 +26,7 @@ export const captureOptions = z.strictObject({
   inspect_depth: count(10 << 20, 0).describe('bytes per direction given to application analyzers (tcp.inspect_depth_reached)'),
   payload_sample_bytes: count(4096, 0).describe('bytes per direction sampled into payload events'),
   max_expected: count(1000, 1).describe('pending expected connections such as FTP data channels (flow.expected_dropped)'),
+  max_tunnel_depth: count(2, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
@@ -65,8 +66,20 @@ export async function* captureEvents(
       snaplenNoted = true;
       health.notes.push('snaplen-limited capture: payload truncated; volumes come from IP/TCP lengths');
     }
-    const packet = decodeLink(record.linktype, record.data, decode);
-    if (packet !== undefined) flows.process(packet, record.ts);
+    // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded.
+    let linktype = record.linktype;
+    let data = record.data;
+    for (let depth = 0; ; depth++) {
+      const packet = decodeLink(linktype, data, decode);
+      if (packet === undefined) break;
+      if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
+      if (packet.inner === undefined) break;
+      if (depth >= options.max_tunnel_depth) {
+        anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
+        break;
+      }
+      ({ linktype, data } = packet.inner);
+    }
   });
   let leftover: Buffer = Buffer.alloc(0);
   let base = 0;
