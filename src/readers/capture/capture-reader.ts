@@ -83,26 +83,30 @@ export async function* captureEvents(
   });
   let leftover: Buffer = Buffer.alloc(0);
   let base = 0;
-  for await (const chunk of stream) {
-    const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const buf = leftover.length === 0 ? piece : Buffer.concat([leftover, piece]);
-    const used = framer.parse(buf, base);
-    // Copy the tail so a small leftover does not pin the whole chunk.
-    leftover = used === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(used));
-    base += used;
-    health.bytes = base;
-    health.records = framer.records;
-    if (batch.length > 0) {
-      yield batch;
-      batch = [];
+  try {
+    for await (const chunk of stream) {
+      const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      const buf = leftover.length === 0 ? piece : Buffer.concat([leftover, piece]);
+      const used = framer.parse(buf, base);
+      // Copy the tail so a small leftover does not pin the whole chunk.
+      leftover = used === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(used));
+      base += used;
+      health.bytes = base;
+      health.records = framer.records;
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
     }
+    const note = framer.finish(leftover.length, base);
+    if (note !== undefined) health.notes.push(note);
+    health.bytes = base + leftover.length;
+  } finally {
+    // Connections seen before an unreadable tail are still reported.
+    health.records = framer.records;
+    flows.flushAll();
+    if (batch.length > 0) yield batch;
   }
-  const note = framer.finish(leftover.length, base);
-  if (note !== undefined) health.notes.push(note);
-  health.bytes = base + leftover.length;
-  health.records = framer.records;
-  flows.flushAll();
-  if (batch.length > 0) yield batch;
 }
 
 export const captureReader: Reader<CaptureOptions> = {
