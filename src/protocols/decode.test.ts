@@ -126,7 +126,7 @@ describe('IPv4 and IPv6 fragments', () => {
     const ctx = context();
     decodeLink(101, frag(0, true, whole.subarray(0, 24)), ctx);
     const evil = whole.slice(16);
-    evil[4] ^= 0xff;
+    evil[4] = evil[4]! ^ 0xff;
     const packet = decodeLink(101, frag(16, false, evil), ctx);
     expect(ctx.anomalies.count('defrag.overlap_diff_data')).toBe(1);
     expect(Buffer.from(packet!.payload).equals(Buffer.from(whole.subarray(8)))).toBe(true);

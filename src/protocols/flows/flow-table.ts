@@ -82,6 +82,9 @@ class Connection {
   analyzerDecided = false;
   /** Set when the connection has fully closed or been reset: it is removed after tcp_close_delay. */
   removeAt = Infinity;
+  /** Network time and table-insertion count when last moved to the back of the table (approximate LRU). */
+  placedAt = 0;
+  placement = 0;
   /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
   attemptDeadline = Infinity;
   firstSource: Source;
@@ -144,6 +147,7 @@ export class FlowTable {
   private now = -Infinity;
   private lastSweep = -Infinity;
   private uidCounter = 0;
+  private placements = 0;
   private currentOffset = 0;
   private readonly minTimeout: number;
 
@@ -194,10 +198,11 @@ export class FlowTable {
     }
     if (conn === undefined) {
       ({ conn, isOrig } = this.create(p, sport, dport, forward, ts));
-    } else if (this.now - conn.last >= 1) {
-      // Move to the back so the front stays the least recently active.
+    } else if (this.now - conn.placedAt >= 1 || this.placements - conn.placement > this.limits.max_flows / 2) {
+      // Move to the back (at most once a second, or once half the table went past it), so the front stays
+      // the least recently active without a Map operation per packet.
       this.conns.delete(conn.key);
-      this.conns.set(conn.key, conn);
+      this.place(conn);
     }
     if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
     const side = isOrig ? conn.orig : conn.resp;
@@ -206,7 +211,7 @@ export class FlowTable {
     side.active = true;
     if (p.proto === IPPROTO_TCP) this.tcp(conn, p, isOrig, ts);
     else {
-      conn.last = ts;
+      conn.last = Math.max(conn.last, ts);
       if (p.proto !== IPPROTO_TCP && protoName(p.proto) !== 'unknown') side.bytes += p.payloadLength;
       if (p.proto === IPPROTO_UDP) conn.checkHistory(HIST_UDP_DATA, 'D', isOrig);
       if (p.payload.length > 0) this.datagram(conn, isOrig, p.payload, ts);
@@ -230,7 +235,7 @@ export class FlowTable {
       conn.tcpOrig = new TcpEndpoint();
       conn.tcpResp = new TcpEndpoint();
     }
-    this.conns.set(connKey, conn);
+    this.place(conn);
     this.claimExpected(conn, ts);
     return { conn, isOrig: !flip };
   }
@@ -246,6 +251,12 @@ export class FlowTable {
     }
     if (p.proto !== IPPROTO_UDP || p.dst.endsWith('.255') || isMulticast(p.dst)) return false;
     return LIKELY_SERVER_PORTS.has(sport) && !LIKELY_SERVER_PORTS.has(dport);
+  }
+
+  private place(conn: Connection): void {
+    conn.placedAt = this.now;
+    conn.placement = ++this.placements;
+    this.conns.set(conn.key, conn);
   }
 
   private uid(): string {
@@ -298,7 +309,7 @@ export class FlowTable {
         ep.zeroWindowThreshold *= 10;
       }
     }
-    if (!conn.tcpOrig!.didClose || !conn.tcpResp!.didClose) conn.last = ts;
+    if (!conn.tcpOrig!.didClose || !conn.tcpResp!.didClose) conn.last = Math.max(conn.last, ts);
     if (fin) {
       ep.finCount++;
       ep.finSeq = relSeq + segLen;
@@ -495,9 +506,8 @@ export class FlowTable {
     if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
     conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
     this.conns.delete(conn.key);
-    const key = `${conn.ipProto}|${info.src_ip}|${info.src_port}|${info.dst_ip}|${info.dst_port}`;
-    (conn as { key: string }).key = key;
-    this.conns.set(key, conn);
+    (conn as { key: string }).key = `${conn.ipProto}|${info.src_ip}|${info.src_port}|${info.dst_ip}|${info.dst_port}`;
+    this.place(conn);
   }
 
   /** The peer of direction `dataIsOrig` acknowledged up to `relAck`: missing bytes below it are a gap. */
@@ -632,7 +642,7 @@ export class FlowTable {
 
   private sweep(): void {
     for (const conn of this.conns.values()) {
-      if (this.now - conn.last < this.minTimeout) break;
+      if (this.now - conn.placedAt < this.minTimeout) break;
       if (this.now > this.timeoutOf(conn)) this.finish(conn);
     }
   }
