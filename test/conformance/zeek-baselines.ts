@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { AnomalyCounter } from '../../src/core/anomalies.js';
+import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
@@ -65,22 +66,38 @@ export function readZeekTsv(path: string): ZeekTable {
   return { fields: fields ?? [], rows };
 }
 
-/** Decodes a trace with default options (plus any given protocols) and returns every event and the anomalies. */
-export async function decodeTrace(path: string): Promise<{ events: Event[]; anomalies: AnomalyCounter; error?: string }> {
+export interface DecodedTrace {
+  events: Event[];
+  anomalies: AnomalyCounter;
+  notes: string[];
+  /** An InputError: the input (or its tail) could not be read, said clearly. */
+  error?: string;
+  /** Anything else thrown: a bug. */
+  crash?: string;
+}
+
+/** Decodes a trace with default options (overridable) and returns every event and the anomalies. */
+export async function decodeTrace(path: string, options: Record<string, unknown> = {}, keepEvents = true): Promise<DecodedTrace> {
   const health = newInputHealth(path);
-  const opened = await openInput(createReadStream(path));
+  let opened;
+  try {
+    opened = await openInput(createReadStream(path));
+  } catch (err) {
+    return { events: [], anomalies: health.anomalies, notes: [], error: (err as Error).message };
+  }
   const events: Event[] = [];
   try {
     for await (const batch of captureEvents(opened.stream, {
       path,
       health,
       limits: { max_line_length: 1 << 20, max_consecutive_bad_lines: 1000 },
-      options: captureOptions.parse({}),
-    })) events.push(...batch);
+      options: captureOptions.parse(options),
+    })) if (keepEvents) events.push(...batch);
   } catch (err) {
-    return { events, anomalies: health.anomalies, error: (err as Error).message };
+    if (err instanceof InputError) return { events, anomalies: health.anomalies, notes: health.notes, error: err.message };
+    return { events, anomalies: health.anomalies, notes: health.notes, crash: (err as Error).stack ?? String(err) };
   }
-  return { events, anomalies: health.anomalies };
+  return { events, anomalies: health.anomalies, notes: health.notes };
 }
 
 /** Our rows of `log` as field → formatted cell. */

@@ -82,9 +82,10 @@ class Connection {
   analyzerDecided = false;
   /** Set when the connection has fully closed or been reset: it is removed after tcp_close_delay. */
   removeAt = Infinity;
-  /** Network time and table-insertion count when last moved to the back of the table (approximate LRU). */
-  placedAt = 0;
-  placement = 0;
+  /** Neighbours in the table's activity list (least recently active first). */
+  older: Connection | undefined;
+  newer: Connection | undefined;
+  alive = true;
   /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
   attemptDeadline = Infinity;
   firstSource: Source;
@@ -139,7 +140,7 @@ interface Expectation {
 }
 
 export class FlowTable {
-  /** Insertion order is kept close to last-activity order, so eviction and expiry walk from the front. */
+  /** Lookup by endpoints; activity order is kept in a linked list (a Map iterated after many deletions is slow). */
   private readonly conns = new Map<string, Connection>();
   private readonly expected = new Map<string, Expectation>();
   private readonly limits: FlowLimits;
@@ -147,14 +148,19 @@ export class FlowTable {
   private now = -Infinity;
   private lastSweep = -Infinity;
   private uidCounter = 0;
-  private placements = 0;
+  /**
+   * Activity lists per timeout class (TCP, UDP, other), least recently active first: within a class the
+   * inactivity timeout is the same, so expiry stops at the first live connection and eviction is O(1).
+   */
+  private readonly lists = [new ActivityList(), new ActivityList(), new ActivityList()];
+  /** Shorter per-connection timers, in deadline order (each is now + a constant). */
+  private timers: { at: number; conn: Connection }[] = [];
+  private timerHead = 0;
   private currentOffset = 0;
-  private readonly minTimeout: number;
 
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
     this.anomalies = options.anomalies;
-    this.minTimeout = Math.min(this.limits.tcp_inactivity_timeout, this.limits.udp_inactivity_timeout, this.limits.icmp_inactivity_timeout, this.limits.tcp_close_delay, this.limits.tcp_attempt_delay);
   }
 
   get size(): number {
@@ -198,11 +204,8 @@ export class FlowTable {
     }
     if (conn === undefined) {
       ({ conn, isOrig } = this.create(p, sport, dport, forward, ts));
-    } else if (this.now - conn.placedAt >= 1 || this.placements - conn.placement > this.limits.max_flows / 2) {
-      // Move to the back (at most once a second, or once half the table went past it), so the front stays
-      // the least recently active without a Map operation per packet.
-      this.conns.delete(conn.key);
-      this.place(conn);
+    } else {
+      this.listOf(conn).touch(conn);
     }
     if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
     const side = isOrig ? conn.orig : conn.resp;
@@ -220,9 +223,8 @@ export class FlowTable {
 
   private create(p: TransportPacket, sport: number, dport: number, key: string, ts: number): { conn: Connection; isOrig: boolean } {
     if (this.conns.size >= this.limits.max_flows) {
-      const oldest = this.conns.values().next().value as Connection;
       this.anomalies.add('flow.evicted', { offset: this.currentOffset });
-      this.finish(oldest);
+      this.finish(this.oldest()!);
     }
     const flip = this.shouldFlip(p, sport, dport);
     const info: ConnectionInfo = flip
@@ -254,9 +256,29 @@ export class FlowTable {
   }
 
   private place(conn: Connection): void {
-    conn.placedAt = this.now;
-    conn.placement = ++this.placements;
     this.conns.set(conn.key, conn);
+    this.listOf(conn).link(conn);
+  }
+
+  private listOf(conn: Connection): ActivityList {
+    return this.lists[conn.ipProto === IPPROTO_TCP ? 0 : conn.ipProto === IPPROTO_UDP ? 1 : 2]!;
+  }
+
+  /** The least recently active connection of all. */
+  private oldest(): Connection | undefined {
+    let best: Connection | undefined;
+    for (const list of this.lists) if (list.oldest !== undefined && (best === undefined || list.oldest.last < best.last)) best = list.oldest;
+    return best;
+  }
+
+  /** Schedules a check of a connection's shorter timer (close delay, attempt delay); deadlines arrive in order. */
+  private schedule(conn: Connection, at: number): void {
+    this.timers.push({ at, conn });
+    // Timers of ended connections would otherwise keep them in memory until their deadline.
+    if (this.timers.length - this.timerHead > 2 * this.limits.max_flows + 1024) {
+      this.timers = this.timers.slice(this.timerHead).filter((timer) => timer.conn.alive);
+      this.timerHead = 0;
+    }
   }
 
   private uid(): string {
@@ -336,7 +358,10 @@ export class FlowTable {
     }
     if (close && !ep.didClose) {
       ep.didClose = true;
-      if (ep.state === TcpState.Reset || peer.didClose || peer.state === TcpState.Inactive) conn.removeAt = conn.last + this.limits.tcp_close_delay;
+      if (ep.state === TcpState.Reset || peer.didClose || peer.state === TcpState.Inactive) {
+        conn.removeAt = conn.last + this.limits.tcp_close_delay;
+        this.schedule(conn, Math.max(conn.removeAt, this.now));
+      }
     }
   }
 
@@ -429,6 +454,7 @@ export class FlowTable {
           if (isOrig) {
             ep.setState(ack ? TcpState.SynAckSent : TcpState.SynSent);
             conn.attemptDeadline = this.now + this.limits.tcp_attempt_delay;
+            this.schedule(conn, conn.attemptDeadline);
           }
           else {
             if (!ack && peer.state === TcpState.SynAckSent) {
@@ -507,7 +533,7 @@ export class FlowTable {
     conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
     this.conns.delete(conn.key);
     (conn as { key: string }).key = `${conn.ipProto}|${info.src_ip}|${info.src_port}|${info.dst_ip}|${info.dst_port}`;
-    this.place(conn);
+    this.conns.set(conn.key, conn);
   }
 
   /** The peer of direction `dataIsOrig` acknowledged up to `relAck`: missing bytes below it are a gap. */
@@ -641,20 +667,31 @@ export class FlowTable {
   }
 
   private sweep(): void {
-    for (const conn of this.conns.values()) {
-      if (this.now - conn.placedAt < this.minTimeout) break;
-      if (this.now > this.timeoutOf(conn)) this.finish(conn);
+    for (const list of this.lists) {
+      while (list.oldest !== undefined && this.now > this.timeoutOf(list.oldest)) this.finish(list.oldest);
+    }
+    while (this.timerHead < this.timers.length && this.timers[this.timerHead]!.at < this.now) {
+      const { conn } = this.timers[this.timerHead++]!;
+      if (conn.alive && this.now > this.timeoutOf(conn)) this.finish(conn);
+    }
+    if (this.timerHead > 1024 && this.timerHead * 2 > this.timers.length) {
+      this.timers = this.timers.slice(this.timerHead);
+      this.timerHead = 0;
     }
   }
 
   /** Ends every connection still open (end of input). */
   flushAll(): void {
-    for (const conn of [...this.conns.values()]) this.finish(conn);
+    for (let conn = this.oldest(); conn !== undefined; conn = this.oldest()) this.finish(conn);
+    this.timers = [];
+    this.timerHead = 0;
     this.expected.clear();
   }
 
   private finish(conn: Connection): void {
     this.conns.delete(conn.key);
+    this.listOf(conn).unlink(conn);
+    conn.alive = false;
     if (conn.streams !== undefined) {
       conn.streams[0].flush();
       conn.streams[1].flush();
@@ -728,6 +765,34 @@ export class FlowTable {
       direction: out ? 'out' : 'in',
       sample: { bytes: side.sample.slice(0, side.sampled), total: (out ? flow.bytes_out : flow.bytes_in) ?? side.sampled },
     });
+  }
+}
+
+/** A doubly linked list of connections, least recently active first: O(1) append, move and removal. */
+class ActivityList {
+  oldest: Connection | undefined;
+  newest: Connection | undefined;
+
+  link(conn: Connection): void {
+    conn.older = this.newest;
+    conn.newer = undefined;
+    if (this.newest !== undefined) this.newest.newer = conn;
+    else this.oldest = conn;
+    this.newest = conn;
+  }
+
+  unlink(conn: Connection): void {
+    if (conn.older !== undefined) conn.older.newer = conn.newer;
+    else if (this.oldest === conn) this.oldest = conn.newer;
+    if (conn.newer !== undefined) conn.newer.older = conn.older;
+    else if (this.newest === conn) this.newest = conn.older;
+    conn.older = conn.newer = undefined;
+  }
+
+  touch(conn: Connection): void {
+    if (conn === this.newest) return;
+    this.unlink(conn);
+    this.link(conn);
   }
 }
 
