@@ -1,7 +1,13 @@
 // Zeek's ASCII log writer formats (logging/writers/ascii: TSV with `#` headers, or one JSON object per
 // line): separators, `-` for unset, `(empty)` for empty sets, and escaping of separators and non-printable
 // bytes as `\xNN` so a hostile string can never forge a column or a line.
-import type { ZeekField, ZeekLog, ZeekValue } from './zeek-log.js';
+import type { ZeekField, ZeekValue } from './zeek-log.js';
+
+/** What formatting needs of a log kind: its path and columns. */
+export interface ZeekColumns {
+  readonly path: string;
+  readonly fields: readonly ZeekField[];
+}
 
 export type ZeekFormat = 'zeek-tsv' | 'zeek-json';
 
@@ -39,7 +45,7 @@ export function tsvCell(value: ZeekValue, field: ZeekField): string {
   return escapeTsv(value as string);
 }
 
-export function tsvHeader(log: ZeekLog, openedAt: string): string {
+export function tsvHeader(log: ZeekColumns, openedAt: string): string {
   return [
     '#separator \\x09',
     '#set_separator\t,',
@@ -52,12 +58,12 @@ export function tsvHeader(log: ZeekLog, openedAt: string): string {
   ].join('\n') + '\n';
 }
 
-export function tsvRow(log: ZeekLog, cells: readonly ZeekValue[]): string {
+export function tsvRow(log: ZeekColumns, cells: readonly ZeekValue[]): string {
   return cells.map((cell, i) => tsvCell(cell, log.fields[i]!)).join('\t') + '\n';
 }
 
 /** One JSON line; unset fields are omitted, as Zeek's JSON writer does. */
-export function jsonRow(log: ZeekLog, cells: readonly ZeekValue[]): string {
+export function jsonRow(log: ZeekColumns, cells: readonly ZeekValue[]): string {
   const record: Record<string, unknown> = {};
   log.fields.forEach((field, i) => {
     const value = cells[i];
