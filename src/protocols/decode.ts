@@ -42,7 +42,17 @@ export interface TransportPacket {
   payloadLength: number;
   /** The captured part of the payload (shorter than payloadLength under a small snaplen). */
   payload: Uint8Array;
+  /** A tunnel's inner frame, to be decoded next (iteratively, by the caller). */
+  inner?: { linktype: number; data: Uint8Array };
+  /** The tunnel protocol carried (conn.log service of the outer UDP connection). */
+  tunnel?: string;
+  /** True for encapsulations that are not connections themselves (GRE, IP-in-IP): only the inner packet counts. */
+  encapsulationOnly?: boolean;
 }
+
+/** Link type used for inner frames that are bare IP (version decided by the first nibble). */
+export const LINKTYPE_RAW = 101;
+export const LINKTYPE_ETHERNET = 1;
 
 export interface DecodeContext {
   anomalies: AnomalyCounter;
@@ -86,6 +96,20 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
       at = 4;
       break;
     }
+    case 9: case 50: { // PPP and PPP-in-HDLC: optional address/control bytes, then the PPP protocol
+      at = data.length >= 2 && data[0] === 0xff && data[1] === 0x03 ? 2 : 0;
+      if (data.length < at + 2) return void a.add('decode.ppp_too_small');
+      const ppp = (data[at]! << 8) | data[at + 1]!;
+      if (ppp === 0x0021) return decodeIpv4(data, at + 2, ctx);
+      if (ppp === 0x0057) return decodeIpv6(data, at + 2, ctx);
+      return undefined;
+    }
+    case 127: { // radiotap: little-endian header length at offset 2, then an 802.11 frame
+      if (data.length < 4) return void a.add('decode.radiotap_too_small');
+      return decodeWlan(data, data[2]! | (data[3]! << 8), ctx);
+    }
+    case 105: // IEEE 802.11
+      return decodeWlan(data, 0, ctx);
     case 101: case 12: case 14: // raw IP (LINKTYPE_RAW and the DLT_RAW numbers of some BSDs)
       return decodeIpByVersion(data, 0, ctx);
     case 228:
@@ -107,6 +131,19 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
         ethertype = (data[at + 2]! << 8) | data[at + 3]!;
         at += 4;
         break;
+      case 0x8926: // Cisco VN-Tag: 4 bytes of tag, then the next ethertype
+        if (data.length < at + 6) return void a.add('decode.vlan_too_small');
+        ethertype = (data[at + 4]! << 8) | data[at + 5]!;
+        at += 6;
+        break;
+      case 0x8903: // Cisco FabricPath: 2-byte FTag/TTL, then the original Ethernet header
+      case 0x88e7: { // 802.1ah PBB: 4-byte I-TAG, then the customer Ethernet header
+        const tag = ethertype === 0x8903 ? 2 : 4;
+        if (data.length < at + tag + 14) return void a.add('decode.encap_too_small');
+        ethertype = (data[at + tag + 12]! << 8) | data[at + tag + 13]!;
+        at += tag + 14;
+        break;
+      }
       case 0x8847: case 0x8848: { // MPLS: pop labels to the bottom of stack, then guess by IP version
         while (true) {
           if (data.length < at + 4) return void a.add('decode.mpls_too_small');
@@ -131,6 +168,24 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
         return undefined;
     }
   }
+}
+
+/** IEEE 802.11 data frames (§9.2.4.1): header by frame-control bits, then LLC/SNAP carrying an ethertype. */
+function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  if (data.length < at + 24) return void ctx.anomalies.add('decode.wlan_too_small');
+  const fc0 = data[at]!;
+  const fc1 = data[at + 1]!;
+  if (((fc0 >> 2) & 0x03) !== 2 || (fc1 & 0x40) !== 0) return undefined; // not data, or protected
+  let len = 24;
+  if ((fc1 & 0x03) === 0x03) len += 6; // four-address frame
+  if ((fc0 & 0x80) !== 0) len += 2; // QoS control
+  if ((fc1 & 0x80) !== 0 && (fc0 & 0x80) !== 0) len += 4; // HT control (order bit on QoS frames)
+  const llc = at + len;
+  if (data.length < llc + 8 || data[llc] !== 0xaa || data[llc + 1] !== 0xaa || data[llc + 2] !== 0x03) return undefined;
+  const ethertype = (data[llc + 6]! << 8) | data[llc + 7]!;
+  if (ethertype === ETHERTYPE_IPV4) return decodeIpv4(data, llc + 8, ctx);
+  if (ethertype === ETHERTYPE_IPV6) return decodeIpv6(data, llc + 8, ctx);
+  return undefined;
 }
 
 function decodeIpByVersion(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
@@ -259,6 +314,7 @@ function decodeTransport(
       }
       packet.payloadLength = length - 8;
       packet.payload = segment.subarray(8, Math.min(segment.length, length));
+      udpTunnel(packet, a);
       return packet;
     }
     case IPPROTO_ICMP:
@@ -270,9 +326,98 @@ function decodeTransport(
       packet.payload = segment.subarray(Math.min(8, segment.length));
       return packet;
     }
+    case 4: // IP in IP (RFC 2003)
+    case 41: // IPv6 in IP (RFC 4213)
+      packet.encapsulationOnly = true;
+      packet.inner = { linktype: LINKTYPE_RAW, data: segment };
+      return packet;
+    case 47: // GRE (RFC 2784/2890; version 1 is PPTP's, RFC 2637)
+      packet.encapsulationOnly = true;
+      packet.inner = greInner(segment, a);
+      return packet.inner === undefined ? undefined : packet;
     default:
       packet.payloadLength = wireLength;
       return packet;
+  }
+}
+
+function greInner(g: Uint8Array, a: AnomalyCounter): { linktype: number; data: Uint8Array } | undefined {
+  if (g.length < 4) return void a.add('decode.gre_too_small');
+  const flags = g[0]!;
+  const version = g[1]! & 0x07;
+  const proto = (g[2]! << 8) | g[3]!;
+  let at = 4;
+  if (version === 0) at += ((flags & 0x80) !== 0 ? 4 : 0) + ((flags & 0x20) !== 0 ? 4 : 0) + ((flags & 0x10) !== 0 ? 4 : 0);
+  else if (version === 1) at += 4 + ((flags & 0x10) !== 0 ? 4 : 0) + ((g[1]! & 0x80) !== 0 ? 4 : 0);
+  else return void a.add('decode.gre_unknown_version');
+  if (g.length < at) return void a.add('decode.gre_too_small');
+  switch (proto) {
+    case 0x0800: case 0x86dd: return { linktype: LINKTYPE_RAW, data: g.subarray(at) };
+    case 0x6558: return { linktype: LINKTYPE_ETHERNET, data: g.subarray(at) };
+    case 0x880b: return { linktype: 9, data: g.subarray(at) };
+    case 0x88be: // ERSPAN type II has an 8-byte header when a sequence number is present; type I has none
+      return { linktype: LINKTYPE_ETHERNET, data: g.subarray((flags & 0x10) !== 0 ? at + 8 : at) };
+    case 0x22eb: { // ERSPAN type III: 12-byte header plus an 8-byte optional subheader when O is set
+      if (g.length < at + 12) return void a.add('decode.gre_too_small');
+      const optional = (g[at + 11]! & 0x01) !== 0 ? 8 : 0;
+      return { linktype: LINKTYPE_ETHERNET, data: g.subarray(at + 12 + optional) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** UDP-carried tunnels Zeek decapsulates by default, recognised by port and header shape. */
+function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
+  const p = packet.payload;
+  const port = (n: number) => packet.dport === n || packet.sport === n;
+  if (port(4789) && p.length >= 8 && (p[0]! & 0x08) !== 0) {
+    packet.tunnel = 'vxlan';
+    packet.inner = { linktype: LINKTYPE_ETHERNET, data: p.subarray(8) };
+  } else if (port(6081) && p.length >= 8 && p[0]! >> 6 === 0) {
+    const at = 8 + (p[0]! & 0x3f) * 4;
+    const proto = (p[2]! << 8) | p[3]!;
+    if (p.length < at) return;
+    packet.tunnel = 'geneve';
+    if (proto === 0x6558) packet.inner = { linktype: LINKTYPE_ETHERNET, data: p.subarray(at) };
+    else if (proto === 0x0800 || proto === 0x86dd) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (port(2152) && p.length >= 8 && p[0]! >> 5 === 1 && p[1] === 0xff) {
+    // GTPv1-U G-PDU (3GPP TS 29.281 §5): optional fields when E, S or PN is set, then extension headers.
+    let at = 8;
+    if ((p[0]! & 0x07) !== 0) {
+      at = 12;
+      let next = p[11];
+      while (next !== undefined && next !== 0 && at < p.length) {
+        const len = p[at]! * 4;
+        if (len === 0) return;
+        next = p[at + len - 1];
+        at += len;
+      }
+    }
+    if (at >= p.length) return;
+    packet.tunnel = 'gtpv1';
+    if (p[at]! >> 4 === 4 || p[at]! >> 4 === 6) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (port(4754)) {
+    // GRE in UDP (RFC 8086).
+    const inner = greInner(p, a);
+    if (inner === undefined) return;
+    packet.tunnel = 'gre';
+    packet.inner = inner;
+  } else if (port(3544)) {
+    // Teredo (RFC 4380 §5.1.1): optional authentication and origin-indication headers, then IPv6.
+    let at = 0;
+    if (p.length >= 4 && p[0] === 0 && p[1] === 1) at = 13 + p[2]! + p[3]!;
+    if (p.length >= at + 8 && p[at] === 0 && p[at + 1] === 0) at += 8;
+    if (p.length < at + 40 || p[at]! >> 4 !== 6) return;
+    packet.tunnel = 'teredo';
+    packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (port(5072) && p.length >= 8) {
+    // AYIYA: identity of 2^idlen bytes and a signature of 4*siglen bytes follow the 8-byte header.
+    const at = 8 + (1 << (p[0]! >> 4)) + (p[1]! >> 4) * 4;
+    const next = p[3];
+    if (p.length <= at || (next !== 4 && next !== 41)) return;
+    packet.tunnel = 'ayiya';
+    packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
   }
 }
 

@@ -22,6 +22,8 @@ export interface FlowLimits {
   udp_inactivity_timeout: number;
   /** Zeek's icmp_inactivity_timeout (1 min). */
   icmp_inactivity_timeout: number;
+  /** Zeek's tcp_attempt_delay: an unanswered SYN's connection ends this long after the SYN. */
+  tcp_attempt_delay: number;
   /** Zeek's tcp_close_delay: a closed or reset connection lingers this long for stray packets. */
   tcp_close_delay: number;
   /** Out-of-order bytes buffered per TCP direction (`tcp.reassembly_overflow`). */
@@ -40,7 +42,7 @@ export interface FlowLimits {
 const LIKELY_SERVER_PORTS = new Set([
   20, 21, 22, 23, 25, 53, 67, 69, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 179, 389, 443, 445, 464,
   465, 500, 502, 514, 587, 636, 853, 989, 990, 992, 993, 995, 1080, 1194, 1434, 1723, 1812, 1813, 2123, 2152, 2404,
-  3128, 3306, 3389, 3478, 3544, 4500, 4789, 5060, 5061, 5353, 5355, 5672, 6081, 6379, 6666, 6667, 6668, 6669, 6697,
+  3128, 3306, 3389, 3478, 3544, 4500, 4789, 5060, 5061, 5353, 5355, 5672, 6081, 6379, 6666, 6667, 6697,
   8000, 8080, 8081, 8443, 8888, 9092, 20000, 47808,
 ]);
 
@@ -80,6 +82,12 @@ class Connection {
   analyzerDecided = false;
   /** Set when the connection has fully closed or been reset: it is removed after tcp_close_delay. */
   removeAt = Infinity;
+  /** Neighbours in the table's activity list (least recently active first). */
+  older: Connection | undefined;
+  newer: Connection | undefined;
+  alive = true;
+  /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
+  attemptDeadline = Infinity;
   firstSource: Source;
 
   constructor(
@@ -132,7 +140,7 @@ interface Expectation {
 }
 
 export class FlowTable {
-  /** Insertion order is kept close to last-activity order, so eviction and expiry walk from the front. */
+  /** Lookup by endpoints; activity order is kept in a linked list (a Map iterated after many deletions is slow). */
   private readonly conns = new Map<string, Connection>();
   private readonly expected = new Map<string, Expectation>();
   private readonly limits: FlowLimits;
@@ -140,13 +148,19 @@ export class FlowTable {
   private now = -Infinity;
   private lastSweep = -Infinity;
   private uidCounter = 0;
+  /**
+   * Activity lists per timeout class (TCP, UDP, other), least recently active first: within a class the
+   * inactivity timeout is the same, so expiry stops at the first live connection and eviction is O(1).
+   */
+  private readonly lists = [new ActivityList(), new ActivityList(), new ActivityList()];
+  /** Shorter per-connection timers, in deadline order (each is now + a constant). */
+  private timers: { at: number; conn: Connection }[] = [];
+  private timerHead = 0;
   private currentOffset = 0;
-  private readonly minTimeout: number;
 
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
     this.anomalies = options.anomalies;
-    this.minTimeout = Math.min(this.limits.tcp_inactivity_timeout, this.limits.udp_inactivity_timeout, this.limits.icmp_inactivity_timeout, this.limits.tcp_close_delay);
   }
 
   get size(): number {
@@ -184,25 +198,24 @@ export class FlowTable {
       conn = this.conns.get(reverse);
       if (conn !== undefined) isOrig = false;
     }
-    if (conn !== undefined && (ts > conn.removeAt || this.isReuse(conn, p, isOrig))) {
+    if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p))) {
       this.finish(conn);
       conn = undefined;
     }
     if (conn === undefined) {
       ({ conn, isOrig } = this.create(p, sport, dport, forward, ts));
-    } else if (this.now - conn.last >= 1) {
-      // Move to the back so the front stays the least recently active.
-      this.conns.delete(conn.key);
-      this.conns.set(conn.key, conn);
+    } else {
+      this.listOf(conn).touch(conn);
     }
+    if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
     const side = isOrig ? conn.orig : conn.resp;
     side.pkts++;
     side.ipBytes += p.ipLength;
     side.active = true;
     if (p.proto === IPPROTO_TCP) this.tcp(conn, p, isOrig, ts);
     else {
-      conn.last = ts;
-      side.bytes += p.payloadLength;
+      conn.last = Math.max(conn.last, ts);
+      if (p.proto !== IPPROTO_TCP && protoName(p.proto) !== 'unknown') side.bytes += p.payloadLength;
       if (p.proto === IPPROTO_UDP) conn.checkHistory(HIST_UDP_DATA, 'D', isOrig);
       if (p.payload.length > 0) this.datagram(conn, isOrig, p.payload, ts);
     }
@@ -210,9 +223,8 @@ export class FlowTable {
 
   private create(p: TransportPacket, sport: number, dport: number, key: string, ts: number): { conn: Connection; isOrig: boolean } {
     if (this.conns.size >= this.limits.max_flows) {
-      const oldest = this.conns.values().next().value as Connection;
       this.anomalies.add('flow.evicted', { offset: this.currentOffset });
-      this.finish(oldest);
+      this.finish(this.oldest()!);
     }
     const flip = this.shouldFlip(p, sport, dport);
     const info: ConnectionInfo = flip
@@ -225,21 +237,48 @@ export class FlowTable {
       conn.tcpOrig = new TcpEndpoint();
       conn.tcpResp = new TcpEndpoint();
     }
-    this.conns.set(connKey, conn);
+    this.place(conn);
     this.claimExpected(conn, ts);
     return { conn, isOrig: !flip };
   }
 
+  /** Zeek's WantConnection heuristics: a connection first seen from a likely server port is turned round. */
   private shouldFlip(p: TransportPacket, sport: number, dport: number): boolean {
     if (p.proto === IPPROTO_TCP) {
       const syn = (p.flags & TCP_SYN) !== 0;
-      const ack = (p.flags & TCP_ACK) !== 0;
-      if (syn && !ack) return false;
-    } else if (p.proto !== IPPROTO_UDP) {
-      return false;
+      if (syn && (p.flags & TCP_ACK) === 0) return false;
+      if (!LIKELY_SERVER_PORTS.has(sport)) return false;
+      // Both plausible: flip only when this is not a SYN-ACK (stealth scans) and the lower port is the source.
+      return LIKELY_SERVER_PORTS.has(dport) ? !syn && sport < dport : true;
     }
-    if (p.proto === IPPROTO_UDP && (p.dst.endsWith('.255') || isMulticast(p.dst))) return false;
+    if (p.proto !== IPPROTO_UDP || p.dst.endsWith('.255') || isMulticast(p.dst)) return false;
     return LIKELY_SERVER_PORTS.has(sport) && !LIKELY_SERVER_PORTS.has(dport);
+  }
+
+  private place(conn: Connection): void {
+    this.conns.set(conn.key, conn);
+    this.listOf(conn).link(conn);
+  }
+
+  private listOf(conn: Connection): ActivityList {
+    return this.lists[conn.ipProto === IPPROTO_TCP ? 0 : conn.ipProto === IPPROTO_UDP ? 1 : 2]!;
+  }
+
+  /** The least recently active connection of all. */
+  private oldest(): Connection | undefined {
+    let best: Connection | undefined;
+    for (const list of this.lists) if (list.oldest !== undefined && (best === undefined || list.oldest.last < best.last)) best = list.oldest;
+    return best;
+  }
+
+  /** Schedules a check of a connection's shorter timer (close delay, attempt delay); deadlines arrive in order. */
+  private schedule(conn: Connection, at: number): void {
+    this.timers.push({ at, conn });
+    // Timers of ended connections would otherwise keep them in memory until their deadline.
+    if (this.timers.length - this.timerHead > 2 * this.limits.max_flows + 1024) {
+      this.timers = this.timers.slice(this.timerHead).filter((timer) => timer.conn.alive);
+      this.timerHead = 0;
+    }
   }
 
   private uid(): string {
@@ -249,14 +288,23 @@ export class FlowTable {
 
   // ---- TCP (Zeek TCPSessionAdapter::Process semantics) ----
 
-  private isReuse(conn: Connection, p: TransportPacket, isOrig: boolean): boolean {
+  /** Zeek's TCPSessionAdapter::IsReuse: a new initial SYN starts a new connection on the same endpoints. */
+  private isReuse(conn: Connection, p: TransportPacket): boolean {
     if (p.proto !== IPPROTO_TCP || (p.flags & TCP_SYN) === 0 || (p.flags & TCP_ACK) !== 0) return false;
     const o = conn.tcpOrig!;
     const r = conn.tcpResp!;
-    const closed = (s: TcpState) => s === TcpState.Closed || s === TcpState.Reset;
-    if (!(closed(o.state) || closed(r.state))) return false;
-    const ep = isOrig ? o : r;
-    return (p.seq >>> 0) !== (ep.start >>> 0);
+    if (o.didClose || r.didClose) return true;
+    const seq = p.seq >>> 0;
+    if (seq === (o.start >>> 0)) return false;
+    // A SYN answering an earlier SYN-ACK is the other half of a reversed handshake, not a new connection.
+    return !(o.state === TcpState.SynAckSent && r.state === TcpState.Inactive && seq === (r.start >>> 0));
+  }
+
+  /** Zeek's attempt timer: a SYN nobody answered within tcp_attempt_delay ends the connection. */
+  private attemptExpired(conn: Connection, now: number): boolean {
+    const o = conn.tcpOrig;
+    if (o === undefined || now <= conn.attemptDeadline) return false;
+    return (o.state === TcpState.SynSent || o.state === TcpState.SynAckSent) && conn.tcpResp!.state === TcpState.Inactive;
   }
 
   private tcp(conn: Connection, p: TransportPacket, isOrig: boolean, ts: number): void {
@@ -283,7 +331,7 @@ export class FlowTable {
         ep.zeroWindowThreshold *= 10;
       }
     }
-    if (!conn.tcpOrig!.didClose || !conn.tcpResp!.didClose) conn.last = ts;
+    if (!conn.tcpOrig!.didClose || !conn.tcpResp!.didClose) conn.last = Math.max(conn.last, ts);
     if (fin) {
       ep.finCount++;
       ep.finSeq = relSeq + segLen;
@@ -310,7 +358,10 @@ export class FlowTable {
     }
     if (close && !ep.didClose) {
       ep.didClose = true;
-      if (ep.state === TcpState.Reset || peer.didClose || peer.state === TcpState.Inactive) conn.removeAt = conn.last + this.limits.tcp_close_delay;
+      if (ep.state === TcpState.Reset || peer.didClose || peer.state === TcpState.Inactive) {
+        conn.removeAt = conn.last + this.limits.tcp_close_delay;
+        this.schedule(conn, Math.max(conn.removeAt, this.now));
+      }
     }
   }
 
@@ -400,7 +451,11 @@ export class FlowTable {
     switch (ep.state) {
       case TcpState.Inactive: {
         if (syn) {
-          if (isOrig) ep.setState(ack ? TcpState.SynAckSent : TcpState.SynSent);
+          if (isOrig) {
+            ep.setState(ack ? TcpState.SynAckSent : TcpState.SynSent);
+            conn.attemptDeadline = this.now + this.limits.tcp_attempt_delay;
+            this.schedule(conn, conn.attemptDeadline);
+          }
           else {
             if (!ack && peer.state === TcpState.SynAckSent) {
               // A SYN/SYN-ACK reversal: the roles were backwards (Zeek flips them here).
@@ -477,9 +532,8 @@ export class FlowTable {
     if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
     conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
     this.conns.delete(conn.key);
-    const key = `${conn.ipProto}|${info.src_ip}|${info.src_port}|${info.dst_ip}|${info.dst_port}`;
-    (conn as { key: string }).key = key;
-    this.conns.set(key, conn);
+    (conn as { key: string }).key = `${conn.ipProto}|${info.src_ip}|${info.src_port}|${info.dst_ip}|${info.dst_port}`;
+    this.conns.set(conn.key, conn);
   }
 
   /** The peer of direction `dataIsOrig` acknowledged up to `relAck`: missing bytes below it are a gap. */
@@ -606,26 +660,38 @@ export class FlowTable {
 
   private timeoutOf(conn: Connection): number {
     if (conn.removeAt !== Infinity) return conn.removeAt;
+    if (this.attemptExpired(conn, this.now)) return conn.attemptDeadline;
     const idle = conn.ipProto === IPPROTO_TCP ? this.limits.tcp_inactivity_timeout
       : conn.ipProto === IPPROTO_UDP ? this.limits.udp_inactivity_timeout : this.limits.icmp_inactivity_timeout;
     return conn.last + idle;
   }
 
   private sweep(): void {
-    for (const conn of this.conns.values()) {
-      if (this.now - conn.last < this.minTimeout) break;
-      if (this.now > this.timeoutOf(conn)) this.finish(conn);
+    for (const list of this.lists) {
+      while (list.oldest !== undefined && this.now > this.timeoutOf(list.oldest)) this.finish(list.oldest);
+    }
+    while (this.timerHead < this.timers.length && this.timers[this.timerHead]!.at < this.now) {
+      const { conn } = this.timers[this.timerHead++]!;
+      if (conn.alive && this.now > this.timeoutOf(conn)) this.finish(conn);
+    }
+    if (this.timerHead > 1024 && this.timerHead * 2 > this.timers.length) {
+      this.timers = this.timers.slice(this.timerHead);
+      this.timerHead = 0;
     }
   }
 
   /** Ends every connection still open (end of input). */
   flushAll(): void {
-    for (const conn of [...this.conns.values()]) this.finish(conn);
+    for (let conn = this.oldest(); conn !== undefined; conn = this.oldest()) this.finish(conn);
+    this.timers = [];
+    this.timerHead = 0;
     this.expected.clear();
   }
 
   private finish(conn: Connection): void {
     this.conns.delete(conn.key);
+    this.listOf(conn).unlink(conn);
+    conn.alive = false;
     if (conn.streams !== undefined) {
       conn.streams[0].flush();
       conn.streams[1].flush();
@@ -699,6 +765,34 @@ export class FlowTable {
       direction: out ? 'out' : 'in',
       sample: { bytes: side.sample.slice(0, side.sampled), total: (out ? flow.bytes_out : flow.bytes_in) ?? side.sampled },
     });
+  }
+}
+
+/** A doubly linked list of connections, least recently active first: O(1) append, move and removal. */
+class ActivityList {
+  oldest: Connection | undefined;
+  newest: Connection | undefined;
+
+  link(conn: Connection): void {
+    conn.older = this.newest;
+    conn.newer = undefined;
+    if (this.newest !== undefined) this.newest.newer = conn;
+    else this.oldest = conn;
+    this.newest = conn;
+  }
+
+  unlink(conn: Connection): void {
+    if (conn.older !== undefined) conn.older.newer = conn.newer;
+    else if (this.oldest === conn) this.oldest = conn.newer;
+    if (conn.newer !== undefined) conn.newer.older = conn.older;
+    else if (this.newest === conn) this.newest = conn.older;
+    conn.older = conn.newer = undefined;
+  }
+
+  touch(conn: Connection): void {
+    if (conn === this.newest) return;
+    this.unlink(conn);
+    this.link(conn);
   }
 }
 

@@ -28,7 +28,7 @@ export const connLog: ZeekLog<'flow'> = {
     // Zeek leaves duration and byte counts unset for a connection that saw a single packet.
     const single = (flow.pkts_out ?? 0) + (flow.pkts_in ?? 0) <= 1;
     return [
-      flow.ts, flow.uid, flow.src_ip, flow.src_port, flow.dst_ip, flow.dst_port, flow.proto, flow.service,
+      flow.ts, flow.uid, flow.src_ip, flow.src_port, flow.dst_ip, flow.dst_port, flow.proto === 'unknown' ? 'unknown_transport' : flow.proto, flow.service,
       single ? undefined : flow.duration, single ? undefined : flow.bytes_out, single ? undefined : flow.bytes_in,
       flow.conn_state, flow.missed_bytes, flow.history === '' ? undefined : flow.history,
       flow.pkts_out, flow.ip_bytes_out, flow.pkts_in, flow.ip_bytes_in,

@@ -2,7 +2,13 @@
 // line): separators, `-` for unset, `(empty)` for empty sets, and escaping of separators and non-printable
 // bytes as `\xNN` so a hostile string can never forge a column or a line.
 import { RAW_BYTE_BASE } from '../../protocols/common/text.js';
-import type { ZeekField, ZeekLog, ZeekValue } from './zeek-log.js';
+import type { ZeekField, ZeekValue } from './zeek-log.js';
+
+/** What formatting needs of a log kind: its path and columns. */
+export interface ZeekColumns {
+  readonly path: string;
+  readonly fields: readonly ZeekField[];
+}
 
 export type ZeekFormat = 'zeek-tsv' | 'zeek-json';
 
@@ -17,6 +23,7 @@ export function escapeTsv(text: string, inSet = false): string {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
+    // Bytes that were not valid UTF-8 on the wire (see protocols/common/text.ts) print as Zeek prints them.
     else if (code >= RAW_BYTE_BASE && code <= RAW_BYTE_BASE + 0xff) out += `\\x${(code - RAW_BYTE_BASE).toString(16).padStart(2, '0')}`;
     else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || (inSet && ch === ',')) out += `\\x${code.toString(16).padStart(2, '0')}`;
     else out += ch;
@@ -43,7 +50,7 @@ export function tsvCell(value: ZeekValue, field: ZeekField): string {
   return escapeTsv(value as string);
 }
 
-export function tsvHeader(log: ZeekLog, openedAt: string): string {
+export function tsvHeader(log: ZeekColumns, openedAt: string): string {
   return [
     '#separator \\x09',
     '#set_separator\t,',
@@ -56,12 +63,12 @@ export function tsvHeader(log: ZeekLog, openedAt: string): string {
   ].join('\n') + '\n';
 }
 
-export function tsvRow(log: ZeekLog, cells: readonly ZeekValue[]): string {
+export function tsvRow(log: ZeekColumns, cells: readonly ZeekValue[]): string {
   return cells.map((cell, i) => tsvCell(cell, log.fields[i]!)).join('\t') + '\n';
 }
 
 /** One JSON line; unset fields are omitted, as Zeek's JSON writer does. */
-export function jsonRow(log: ZeekLog, cells: readonly ZeekValue[]): string {
+export function jsonRow(log: ZeekColumns, cells: readonly ZeekValue[]): string {
   const record: Record<string, unknown> = {};
   log.fields.forEach((field, i) => {
     const value = cells[i];

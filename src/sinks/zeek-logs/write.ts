@@ -6,9 +6,8 @@ import type { Event } from '../../core/events.js';
 import type { RunSummary } from '../../core/health.js';
 import type { Config } from '../../pipeline/config.js';
 import { run } from '../../pipeline/run.js';
-import { jsonRow, tsvHeader, tsvRow, zeekStamp, type ZeekFormat } from './format.js';
+import { jsonRow, tsvHeader, tsvRow, zeekStamp, type ZeekColumns, type ZeekFormat } from './format.js';
 import { ZEEK_LOGS } from './index.js';
-import type { ZeekLog } from './zeek-log.js';
 
 export interface ZeekLogFiles {
   summary: RunSummary;
@@ -17,7 +16,7 @@ export interface ZeekLogFiles {
 }
 
 /** Rows of every log kind for a batch of events, in event order. */
-export function zeekRows(events: readonly Event[], format: ZeekFormat, out: (log: ZeekLog, line: string) => void): void {
+export function zeekRows(events: readonly Event[], format: ZeekFormat, out: (log: ZeekColumns, line: string) => void): void {
   for (const event of events) {
     for (const log of ZEEK_LOGS) {
       if (log.kind !== event.kind) continue;
@@ -33,7 +32,7 @@ export async function writeZeekLogs(paths: readonly string[], outDir: string, fo
   const files = new Map<string, WriteStream>();
   const rows = new Map<string, number>();
   const opened = zeekStamp(new Date());
-  const write = (log: ZeekLog, line: string): void => {
+  const write = (log: ZeekColumns, line: string): void => {
     let file = files.get(log.path);
     if (file === undefined) {
       file = createWriteStream(join(outDir, `${log.path}.log`), { mode: 0o600 });
