@@ -44,7 +44,7 @@ export class RecordingContext implements AnalyzerContext {
   }
 }
 
-export const TEST_CONN: ConnectionInfo = {
+const TEST_CONN: ConnectionInfo = {
   uid: 'Ctest', proto: 'tcp', src_ip: '10.0.0.1', src_port: 40000, dst_ip: '192.0.2.9', dst_port: 80,
 };
 

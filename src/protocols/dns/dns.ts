@@ -117,7 +117,7 @@ const NETBIOS_NS_PORT = 137;
  * nibbles of 16 bytes; the name is the first 15 (the 16th is the service suffix) up to the first byte that
  * is not a letter, digit or punctuation (the space padding).
  */
-export function decodeNetbiosName(name: string): string {
+function decodeNetbiosName(name: string): string {
   let out = '';
   for (let i = 0; i < 15; i++) {
     const hi = name.charCodeAt(2 * i) & ~0x20;

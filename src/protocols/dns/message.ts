@@ -104,7 +104,7 @@ interface Name {
  * Reads a possibly compressed name. Each pointer must target an offset before the start of the label run
  * that contained it, so the walk always moves backwards and terminates; a violation is a loop.
  */
-export function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): Name | undefined {
+function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): Name | undefined {
   // Names are at most 255 bytes (the cap is checked before each copy): reused scratch space, no per-byte allocation.
   const cap = Math.min(limits.max_name_length, NAME_SCRATCH);
   let n = 0;

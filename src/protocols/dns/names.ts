@@ -1,4 +1,4 @@
-// Type, class and rcode names as Zeek writes them in dns.log (Zeek base/protocols/dns/consts.zeek, from the
+// Type and rcode names as Zeek writes them in dns.log (Zeek base/protocols/dns/consts.zeek, from the
 // IANA DNS parameters registry), with Zeek's fallbacks for numbers it has no name for.
 
 const QTYPES = new Map<number, string>([
@@ -22,16 +22,10 @@ const RCODES = [
   'BADVERS', 'BADKEY', 'BADTIME', 'BADMODE', 'BADNAME', 'BADALG', 'BADTRUNC', 'BADCOOKIE',
 ];
 
-const QCLASSES = new Map<number, string>([[1, 'C_INTERNET'], [2, 'C_CSNET'], [3, 'C_CHAOS'], [4, 'C_HESIOD'], [254, 'C_NONE'], [255, 'C_ANY']]);
-
 export function qtypeName(qtype: number): string {
   return QTYPES.get(qtype) ?? `query-${qtype}`;
 }
 
 export function rcodeName(rcode: number): string {
   return RCODES[rcode] ?? `rcode-${rcode}`;
-}
-
-export function qclassName(qclass: number): string {
-  return QCLASSES.get(qclass) ?? `qclass-${qclass}`;
 }

@@ -2,7 +2,7 @@
 // `arg` of file commands is the URL Zeek logs: `ftp://<server><cwd>/<file>` with `.` and `..` folded.
 
 /** `file` if absolute, else `dir/file`. */
-export function buildPath(dir: string, file: string): string {
+function buildPath(dir: string, file: string): string {
   return file.startsWith('/') ? file : `${dir}/${file}`;
 }
 

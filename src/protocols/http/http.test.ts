@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { StreamAnalyzer } from '../analyzer.js';
 import { RecordingContext, bytes, feed, feedSplitAt } from '../common/test-context.js';
-import { DEFAULT_HTTP_LIMITS, httpProtocol } from './http.js';
+import { DEFAULT_HTTP_LIMITS, httpProtocol, unescapeUri } from './http.js';
+import { RAW_BYTE_BASE } from '../common/text.js';
 import type { HttpLimits } from './http.js';
 import { appProtocols } from '../index.js';
 import { appProtocolOptions } from '../options.js';
@@ -172,6 +173,12 @@ describe('http analyzer', () => {
     expect(ctx.of('http')[0]).toMatchObject({ method: 'CONNECT', uri: 'mail.example:25', status_code: 200 });
     expect(ctx.of('smtp')[0]).toMatchObject({ mailfrom: 'a@b', subject: 'tunnelled', uid: 'Ctest' });
     expect(ctx.services).toEqual(['http', 'smtp']);
+  });
+
+  it('percent-decodes URIs as Zeek does, keeping invalid escapes and non-UTF-8 bytes', () => {
+    expect(unescapeUri('/a%41%zz%4')).toBe('/aA%zz%4');
+    expect(unescapeUri('/%C3%BC')).toBe('/ü');
+    expect(unescapeUri('/%FC')).toBe(`/${String.fromCodePoint(RAW_BYTE_BASE + 0xfc)}`);
   });
 
   it('recognises HTTP by content on any port', () => {
