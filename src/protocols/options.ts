@@ -42,6 +42,7 @@ export const appProtocolOptions = z.strictObject({
     ...mime,
     max_line_length: count(DEFAULT_SMTP_LIMITS.max_line_length).describe('longest command line (smtp.line_too_long); longer message lines are read in pieces'),
     max_recipients: count(DEFAULT_SMTP_LIMITS.max_recipients).describe('RCPT TO kept per transaction (smtp.too_many_recipients)'),
+    max_attachments: count(DEFAULT_SMTP_LIMITS.max_attachments).describe('attachments listed per smtp event; each still makes its own events (smtp.too_many_attachments)'),
     max_sample_bytes: count(DEFAULT_SMTP_LIMITS.max_sample_bytes, 0).describe('decoded bytes sampled per MIME part'),
   }).prefault({}),
   icmp: z.strictObject({

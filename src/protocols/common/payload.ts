@@ -1,7 +1,7 @@
 // Content observations for content analysis: a bounded prefix of a byte stream plus its full length, and
 // the helpers that turn one finished stream (an HTTP body, an FTP data transfer, a MIME part, an ICMP echo)
 // into `payload` events stamped with the connection's endpoints.
-import type { ByteSample, Endpoints, PayloadEvent, Source } from '../../core/events.js';
+import type { ByteSample, Endpoints, FileTransferEvent, PayloadEvent, Source } from '../../core/events.js';
 import type { AnalyzerContext, Direction } from '../analyzer.js';
 
 /** Keeps the first `maxSample` bytes of a stream and counts all of them. */
@@ -43,6 +43,29 @@ export interface PayloadLabel {
   protocol: string;
   context: string;
   name?: string;
+}
+
+export interface TransferFacts {
+  protocol: string;
+  /** Bytes the transfer carried, gaps included. */
+  total: number;
+  missing?: number;
+  filename?: string;
+  mime_type?: string;
+}
+
+/** Emits one `file_transfer` event for content sent by `dir`'s side (the sender is its `src_ip`). */
+export function emitFileTransfer(ctx: AnalyzerContext, ts: number, dir: Direction, facts: TransferFacts): void {
+  const fields = connFields(ctx, ts);
+  const missing = facts.missing ?? 0;
+  const event: FileTransferEvent = {
+    kind: 'file_transfer', ts, host: fields.host, source: fields.source, uid: fields.uid,
+    src_ip: dir === 'orig' ? fields.src_ip : fields.dst_ip, dst_ip: dir === 'orig' ? fields.dst_ip : fields.src_ip,
+    protocol: facts.protocol, is_orig: dir === 'orig', seen_bytes: facts.total - missing, total_bytes: facts.total, missing_bytes: missing,
+  };
+  if (facts.filename !== undefined) event.filename = facts.filename;
+  if (facts.mime_type !== undefined) event.mime_type = facts.mime_type;
+  ctx.emit(event);
 }
 
 /** Emits one `payload` event; the originator's bytes are outbound. */

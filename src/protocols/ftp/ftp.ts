@@ -3,10 +3,10 @@
 // as Zeek's ftp:// URLs; file sizes from `213` (SIZE) and `150 … (N bytes)` replies. PORT/PASV/EPRT/EPSV
 // announce the data connection through `ctx.expect`, whose bytes become `payload` and `file_transfer`
 // events named after the STOR/RETR/APPE file (attacker-chosen: kept as metadata only).
-import type { FileTransferEvent, FtpEvent } from '../../core/events.js';
+import type { FtpEvent } from '../../core/events.js';
 import type { AnalyzerContext, AppProtocol, Direction, StreamAnalyzer } from '../analyzer.js';
 import { LineAssembler, parseDecimal } from '../common/line-assembler.js';
-import { ByteSampler, connFields, emitPayload } from '../common/payload.js';
+import { ByteSampler, connFields, emitFileTransfer, emitPayload } from '../common/payload.js';
 import { ftpUrl } from './paths.js';
 import { protocolText } from '../common/text.js';
 
@@ -249,19 +249,11 @@ class FtpDataAnalyzer implements StreamAnalyzer {
   end(ts: number): void {
     this.transfer ??= this.control.transfer;
     const name = this.transfer?.name;
-    const fields = connFields(this.ctx, ts);
     for (const dir of ['orig', 'resp'] as const) {
       const sampler = this.samplers[dir];
       if (sampler.total === 0) continue;
       emitPayload(this.ctx, ts, dir, { protocol: 'ftp', context: 'ftp.data', ...(name !== undefined ? { name } : {}) }, sampler.sample());
-      const [sender, receiver] = dir === 'orig' ? [fields.src_ip, fields.dst_ip] : [fields.dst_ip, fields.src_ip];
-      const event: FileTransferEvent = {
-        kind: 'file_transfer', ts, host: fields.host, source: fields.source, uid: fields.uid, src_ip: sender, dst_ip: receiver,
-        protocol: 'ftp', is_orig: dir === 'orig', seen_bytes: sampler.total - this.missing[dir], total_bytes: sampler.total,
-        missing_bytes: this.missing[dir],
-      };
-      if (name !== undefined) event.filename = name;
-      this.ctx.emit(event);
+      emitFileTransfer(this.ctx, ts, dir, { protocol: 'ftp', total: sampler.total, missing: this.missing[dir], filename: name });
     }
   }
 }

@@ -25,7 +25,8 @@ export interface FinishedBody {
   missing: number;
   /** Content-decoded bytes when a Content-Encoding was undone. */
   decoded?: Uint8Array;
-  parts: MimePart[];
+  /** Multipart parts reported (each as it ended) through `onPart`. */
+  parts: number;
 }
 
 export class BodyCollector {
@@ -34,7 +35,7 @@ export class BodyCollector {
   private compressedBytes = 0;
   private compressedTruncated = false;
   private readonly mime: { walker: MimeWalker; lines: LineAssembler } | undefined;
-  private readonly parts: MimePart[] = [];
+  private parts = 0;
   private missing = 0;
 
   constructor(
@@ -42,11 +43,16 @@ export class BodyCollector {
     private readonly codings: readonly string[],
     contentType: string | undefined,
     private readonly anomaly: (code: AnomalyCode) => void,
+    onPart: (part: MimePart) => void,
   ) {
     this.wire = new ByteSampler(limits.max_sample_bytes);
     if (codings.length > 0) this.compressed = [];
     else if (contentType !== undefined && contentType.trimStart().toLowerCase().startsWith('multipart/')) {
-      const walker = new MimeWalker(limits, { part: (p) => this.parts.push(p), anomaly }, contentType);
+      const part = (p: MimePart): void => {
+        this.parts++;
+        onPart(p);
+      };
+      const walker = new MimeWalker(limits, { part, anomaly }, contentType);
       this.mime = { walker, lines: new LineAssembler(limits.max_line_length, 'split') };
     }
   }

@@ -4,10 +4,11 @@
 // named key with an anomaly code: lines (`http.line_too_long`), headers per message
 // (`http.too_many_headers`), open transactions per connection (`http.too_many_transactions`).
 import type { AnomalyCode } from '../../core/anomalies.js';
-import type { FileTransferEvent, HttpEvent } from '../../core/events.js';
+import type { HttpEvent } from '../../core/events.js';
 import type { AnalyzerContext, AppProtocol, ConnectionInfo, Direction, StreamAnalyzer } from '../analyzer.js';
 import { LineAssembler, latin1, parseDecimal } from '../common/line-assembler.js';
-import { connFields, emitPayload } from '../common/payload.js';
+import { connFields, emitFileTransfer, emitPayload } from '../common/payload.js';
+import type { MimePart } from '../mime/walker.js';
 import { DEFAULT_MIME_LIMITS } from '../mime/walker.js';
 import type { BodyLimits, FinishedBody } from './body.js';
 import { BodyCollector } from './body.js';
@@ -80,6 +81,7 @@ class HttpAnalyzer implements StreamAnalyzer {
   /** Transaction whose request is being read (its body may still stream). */
   private requestTx: Transaction | undefined;
   private confirmed = false;
+  private lastTs = 0;
   private tunnel: { decided: boolean; analyzer: StreamAnalyzer | undefined; port: number | undefined } | undefined;
 
   constructor(
@@ -92,6 +94,7 @@ class HttpAnalyzer implements StreamAnalyzer {
   }
 
   data(dir: Direction, bytes: Uint8Array, ts: number): void {
+    this.lastTs = ts;
     const side = this.sides[dir];
     let pos = 0;
     while (pos < bytes.length) {
@@ -335,7 +338,10 @@ class HttpAnalyzer implements StreamAnalyzer {
   /** `length`: bytes of body, -1 to read until the connection closes, undefined for chunked. */
   private startBody(side: Side, headers: Map<string, string>, length: number | undefined, chunked = false): void {
     const codings = parseCodings(headers.get('content-encoding') ?? '');
-    side.body = new BodyCollector(this.limits, codings, headers.get('content-type'), (code) => this.anomaly(code));
+    // Multipart parts (form uploads) are reported as each ends, so their number costs no memory.
+    const onPart = (part: MimePart): void =>
+      emitFileTransfer(this.ctx, this.lastTs, side.dir, { protocol: 'http', total: part.sample.total, filename: part.filename, mime_type: part.mime_type });
+    side.body = new BodyCollector(this.limits, codings, headers.get('content-type'), (code) => this.anomaly(code), onPart);
     if (chunked) side.state = 'chunk-size';
     else if (length === -1) side.state = 'until-close';
     else if (length === 0) this.endMessage(side, side.message!.ts);
@@ -408,24 +414,9 @@ class HttpAnalyzer implements StreamAnalyzer {
       const decoded = body.decoded.subarray(0, this.limits.max_sample_bytes);
       emitPayload(this.ctx, ts, dir, { protocol: 'http', context: `${context}.decoded` }, { bytes: decoded, total: body.decoded.length });
     }
-    const fields = connFields(this.ctx, ts);
-    const [sender, receiver] = dir === 'orig' ? [fields.src_ip, fields.dst_ip] : [fields.dst_ip, fields.src_ip];
-    const transfer = (size: number, name?: string, mimeType?: string, missing = 0): void => {
-      const event: FileTransferEvent = {
-        kind: 'file_transfer', ts, host: fields.host, source: fields.source, uid: fields.uid,
-        src_ip: sender, dst_ip: receiver, protocol: 'http', is_orig: dir === 'orig',
-        seen_bytes: size - missing, total_bytes: size, missing_bytes: missing,
-      };
-      if (name !== undefined) event.filename = name;
-      if (mimeType !== undefined) event.mime_type = mimeType;
-      this.ctx.emit(event);
-    };
-    if (body.parts.length > 0) {
-      for (const part of body.parts) transfer(part.sample.total, part.filename, part.mime_type);
-      return;
-    }
-    const contentType = message?.headers.get('content-type')?.split(';', 1)[0]!.trim().toLowerCase();
-    transfer(body.decoded?.length ?? body.wire.total, undefined, contentType || undefined, body.missing);
+    if (body.parts > 0) return;
+    const contentType = message?.headers.get('content-type')?.split(';', 1)[0]!.trim().toLowerCase() || undefined;
+    emitFileTransfer(this.ctx, ts, dir, { protocol: 'http', total: body.decoded?.length ?? body.wire.total, missing: body.missing, mime_type: contentType });
   }
 
   private emit(tx: Transaction): void {

@@ -146,6 +146,15 @@ describe('smtp analyzer', () => {
       expect(ctx.count('smtp.bad_bdat_size')).toBe(1);
     });
 
+    it('reports every part as it ends but lists at most max_attachments on the smtp event', () => {
+      const { ctx, a } = smtp({ max_attachments: 2 });
+      const parts = Array.from({ length: 5 }, (_, i) => `--z\r\nContent-Disposition: attachment; filename="f${i}"\r\n\r\ndata${i}\r\n`).join('');
+      feed(a, [['orig', `MAIL FROM:<a@b>\r\nDATA\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n${parts}--z--\r\n.\r\n`]]);
+      expect(ctx.of('payload').map((p) => p.name)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
+      expect(ctx.of('smtp')[0]!.attachments!.map((x) => x.name)).toEqual(['f0', 'f1']);
+      expect(ctx.count('smtp.too_many_attachments')).toBe(3);
+    });
+
     it('bounds recipients per transaction', () => {
       const { ctx, a } = smtp({ max_recipients: 3 });
       feed(a, [['orig', `MAIL FROM:<a@b>\r\n${'RCPT TO:<r@x>\r\n'.repeat(10)}`]]);

@@ -2,11 +2,11 @@
 // with Zeek smtp.log semantics: one event per mail transaction with HELO, MAIL FROM, RCPT TO and the
 // message's From/To/Subject headers. The message is walked by the shared MIME walker; each part becomes a
 // `payload` event (`smtp.attachment` or `smtp.body`) and a `file_transfer` with its decoded size.
-import type { FileTransferEvent, SmtpEvent } from '../../core/events.js';
+import type { SmtpEvent } from '../../core/events.js';
 import type { AnalyzerContext, AppProtocol, Direction, StreamAnalyzer } from '../analyzer.js';
 import type { AssembledLine } from '../common/line-assembler.js';
 import { LineAssembler, latin1, parseDecimal } from '../common/line-assembler.js';
-import { connFields, emitPayload } from '../common/payload.js';
+import { connFields, emitFileTransfer, emitPayload } from '../common/payload.js';
 import type { MimeLimits, MimePart } from '../mime/walker.js';
 import { DEFAULT_MIME_LIMITS, MimeWalker } from '../mime/walker.js';
 import { protocolText } from '../common/text.js';
@@ -16,9 +16,13 @@ export interface SmtpLimits extends MimeLimits {
   max_line_length: number;
   /** Recipients kept per transaction (Zeek `SMTP::max_rcpt_to`); more are counted, not kept. */
   max_recipients: number;
+  /** Attachments listed on the smtp event; every part still makes its own events (`smtp.too_many_attachments`). */
+  max_attachments: number;
 }
 
-export const DEFAULT_SMTP_LIMITS: SmtpLimits = { ...DEFAULT_MIME_LIMITS, max_line_length: 65_536, max_recipients: 100 };
+export const DEFAULT_SMTP_LIMITS: SmtpLimits = { ...DEFAULT_MIME_LIMITS, max_line_length: 65_536, max_recipients: 100, max_attachments: 100 };
+
+type Attachment = NonNullable<SmtpEvent['attachments']>[number];
 
 interface Transaction {
   ts: number;
@@ -27,7 +31,7 @@ interface Transaction {
   from?: string;
   to?: string[];
   subject?: string;
-  parts: MimePart[];
+  attachments: Attachment[];
   hasMessage: boolean;
 }
 
@@ -49,6 +53,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
   /** Transactions logged so far; a session with a greeting but no mail still makes one row, as in Zeek. */
   private logged = 0;
   private firstTs: number | undefined;
+  private lastTs = 0;
   private confirmed = false;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: SmtpLimits) {
@@ -58,6 +63,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
   }
 
   data(dir: Direction, bytes: Uint8Array, ts: number): void {
+    this.lastTs = ts;
     if (this.state === 'opaque') return;
     if (dir === 'resp') return this.replies(bytes);
     let pos = 0;
@@ -170,7 +176,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
   }
 
   private transaction(ts: number): Transaction {
-    this.tx ??= { ts, rcptto: [], parts: [], hasMessage: false };
+    this.tx ??= { ts, rcptto: [], attachments: [], hasMessage: false };
     return this.tx;
   }
 
@@ -183,7 +189,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
         else if (name === 'from') tx.from ??= value;
         else if (name === 'to') tx.to ??= value.split(',').map((a) => a.trim()).filter((a) => a !== '');
       },
-      part: (part) => tx.parts.push(part),
+      part: (part) => this.part(tx, part),
       anomaly: (code) => this.ctx.anomaly(code),
     });
   }
@@ -225,24 +231,21 @@ class SmtpAnalyzer implements StreamAnalyzer {
     // The message need not end with a line break (last BDAT chunk, a gap): a synthetic LF releases the open line.
     if (walker !== undefined && this.dataLines.pending) walker.line(this.dataLines.next(Uint8Array.of(0x0a), 0).line!);
     this.dataLines.reset();
-    if (walker === undefined) return;
-    walker.end();
-    const tx = this.tx;
-    if (tx === undefined) return;
-    const at = ts ?? tx.ts;
-    const fields = connFields(this.ctx, at);
-    for (const part of tx.parts) {
-      const context = part.attachment ? 'smtp.attachment' : 'smtp.body';
-      emitPayload(this.ctx, at, 'orig', { protocol: 'smtp', context, ...(part.filename !== undefined ? { name: part.filename } : {}) }, part.sample);
-      const transfer: FileTransferEvent = {
-        kind: 'file_transfer', ts: at, host: fields.host, source: fields.source, uid: fields.uid,
-        src_ip: fields.src_ip, dst_ip: fields.dst_ip, protocol: 'smtp', is_orig: true,
-        seen_bytes: part.sample.total, total_bytes: part.sample.total,
-      };
-      if (part.filename !== undefined) transfer.filename = part.filename;
-      if (part.mime_type !== undefined) transfer.mime_type = part.mime_type;
-      this.ctx.emit(transfer);
-    }
+    if (ts !== undefined) this.lastTs = ts;
+    walker?.end();
+  }
+
+  /** A MIME part ended: its events go out now, so a message of many parts costs no memory. */
+  private part(tx: Transaction, part: MimePart): void {
+    const context = part.attachment ? 'smtp.attachment' : 'smtp.body';
+    emitPayload(this.ctx, this.lastTs, 'orig', { protocol: 'smtp', context, ...(part.filename !== undefined ? { name: part.filename } : {}) }, part.sample);
+    emitFileTransfer(this.ctx, this.lastTs, 'orig', { protocol: 'smtp', total: part.sample.total, filename: part.filename, mime_type: part.mime_type });
+    if (!part.attachment) return;
+    if (tx.attachments.length === this.limits.max_attachments) return this.ctx.anomaly('smtp.too_many_attachments');
+    const attachment: Attachment = { size: part.sample.total };
+    if (part.filename !== undefined) attachment.name = part.filename;
+    if (part.mime_type !== undefined) attachment.mime_type = part.mime_type;
+    tx.attachments.push(attachment);
   }
 
   private finishTransaction(): void {
@@ -256,13 +259,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
     if (tx.from !== undefined) event.from = tx.from;
     if (tx.to !== undefined) event.to = tx.to;
     if (tx.subject !== undefined) event.subject = tx.subject;
-    const attachments = tx.parts.filter((p) => p.attachment).map((p) => {
-      const a: { name?: string; mime_type?: string; size: number } = { size: p.sample.total };
-      if (p.filename !== undefined) a.name = p.filename;
-      if (p.mime_type !== undefined) a.mime_type = p.mime_type;
-      return a;
-    });
-    if (attachments.length > 0) event.attachments = attachments;
+    if (tx.attachments.length > 0) event.attachments = tx.attachments;
     this.ctx.emit(event);
   }
 }
