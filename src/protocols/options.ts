@@ -21,6 +21,7 @@ export const appProtocolOptions = z.strictObject({
     ...mime,
     max_line_length: count(DEFAULT_HTTP_LIMITS.max_line_length).describe('longest request, status or header line (http.line_too_long)'),
     max_headers: count(DEFAULT_HTTP_LIMITS.max_headers).describe('header fields kept per message (http.too_many_headers)'),
+    max_header_bytes: count(DEFAULT_HTTP_LIMITS.max_header_bytes).describe('header bytes kept per message and per MIME part (http.header_too_long, mime.header_too_long)'),
     max_transactions: count(DEFAULT_HTTP_LIMITS.max_transactions).describe('requests awaiting a response per connection (http.too_many_transactions)'),
     max_sample_bytes: count(DEFAULT_HTTP_LIMITS.max_sample_bytes, 0).describe('body bytes sampled for content analysis'),
     max_decompressed_bytes: count(DEFAULT_HTTP_LIMITS.max_decompressed_bytes).describe('output cap of Content-Encoding decoding (decompress.capped)'),

@@ -147,6 +147,13 @@ describe('http analyzer', () => {
       expect(ctx.of('http')[0]!.host_header).toBeUndefined();
     });
 
+    it('caps the header bytes kept per message', () => {
+      const { ctx, http } = analyzer({ max_header_bytes: 100 });
+      feed(http, [['orig', `GET / HTTP/1.1\r\nX-Big: ${'b'.repeat(200)}\r\nHost: late\r\nX-More: 1\r\n\r\n`]]);
+      expect(ctx.count('http.header_too_long')).toBe(1);
+      expect(ctx.of('http')[0]!.host_header).toBe('late');
+    });
+
     it('rejects chunk size FFFFFFFFFFFFFFFFF with an overflow check and sees the request smuggled behind it', () => {
       const { ctx, http } = analyzer();
       const post = 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\nGET /smuggled HTTP/1.1\r\n\r\n';

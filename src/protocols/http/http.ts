@@ -16,6 +16,7 @@ import { parseCodings } from './decompress.js';
 import { parseHeaderLine } from '../mime/headers.js';
 import { protocolText, textBytes } from '../common/text.js';
 
+/** `max_header_bytes` (from the MIME limits) also caps the header bytes kept per HTTP message (`http.header_too_long`). */
 export interface HttpLimits extends BodyLimits {
   /** Most header fields kept per message (Suricata `headers-limit`); the rest are skipped. */
   max_headers: number;
@@ -42,6 +43,7 @@ interface Message {
   status?: number;
   headers: Map<string, string>;
   headerCount: number;
+  headerBytes: number;
 }
 
 interface Transaction {
@@ -218,7 +220,7 @@ class HttpAnalyzer implements StreamAnalyzer {
 
   private startLine(side: Side, text: string, ts: number): void {
     const first = text.indexOf(' ');
-    const message: Message = { ts, headers: new Map(), headerCount: 0 };
+    const message: Message = { ts, headers: new Map(), headerCount: 0, headerBytes: 0 };
     if (side.dir === 'orig') {
       const method = first === -1 ? '' : text.slice(0, first);
       if (method.length === 0 || method.length > METHOD_LIMIT || !TOKEN.test(method)) {
@@ -265,13 +267,17 @@ class HttpAnalyzer implements StreamAnalyzer {
   private startSimpleResponse(side: Side, ts: number): void {
     const tx = this.txs.find((t) => t.status === undefined && !t.responseDone)!;
     tx.status = 0;
-    side.message = { ts, status: 0, headers: new Map(), headerCount: 0 };
+    side.message = { ts, status: 0, headers: new Map(), headerCount: 0, headerBytes: 0 };
     this.startBody(side, side.message.headers, -1);
   }
 
   private headerLine(side: Side, message: Message, bytes: Uint8Array): void {
     if (message.headerCount === this.limits.max_headers) this.anomaly('http.too_many_headers');
     if (++message.headerCount > this.limits.max_headers) return;
+    // The header bytes kept per message are capped too (1 024 headers of 64 KiB would be 64 MiB): a
+    // header that does not fit is skipped and counted.
+    if (message.headerBytes + bytes.length > this.limits.max_header_bytes) return this.anomaly('http.header_too_long');
+    message.headerBytes += bytes.length;
     const header = parseHeaderLine(protocolText(bytes));
     if (header === undefined) return this.anomaly('http.bad_header');
     const previous = message.headers.get(header.name);
