@@ -39,6 +39,7 @@ describe('Zeek log formats', () => {
   it('prints bytes that were not valid UTF-8 as \\xNN and an empty string as Zeek\'s empty marker', () => {
     const setLog: ZeekLog<'http'> = { path: 'http', kind: 'http', fields: [{ name: 'uri', type: 'string' }, { name: 'host', type: 'string' }], row: (e) => [e.uri, e.host_header] };
     expect(tsvRow(setLog, [protocolText(Uint8Array.from([0x2f, 0xfc, 0xc3, 0xbc])), ''])).toBe('/\\xfcü\t(empty)\n');
+    expect(JSON.parse(jsonRow(setLog, [protocolText(Uint8Array.from([0x2f, 0xfc, 0xc3, 0xbc])), 'h']))).toEqual({ uri: '/\\xfcü', host: 'h' });
   });
 
   it('writes JSON lines with Zeek field names, omitting unset fields', () => {

@@ -73,9 +73,18 @@ export function jsonRow(log: ZeekColumns, cells: readonly ZeekValue[]): string {
   log.fields.forEach((field, i) => {
     const value = cells[i];
     if (value === undefined) return;
-    record[field.name] = typeof value === 'number' && (field.type === 'time' || field.type === 'interval') ? Number(value.toFixed(6)) : value;
+    record[field.name] = typeof value === 'number' && (field.type === 'time' || field.type === 'interval') ? Number(value.toFixed(6))
+      : typeof value === 'string' ? rawBytesAsEscapes(value)
+      : Array.isArray(value) ? value.map((v: string | number) => (typeof v === 'string' ? rawBytesAsEscapes(v) : v)) : value;
   });
   return JSON.stringify(record) + '\n';
+}
+
+const RAW_BYTES = /[\u{F0000}-\u{F00FF}]/gu;
+
+/** Zeek's JSON writer shows bytes that are not valid UTF-8 as the text `\xNN` (protocols/common/text.ts). */
+function rawBytesAsEscapes(text: string): string {
+  return text.replace(RAW_BYTES, (ch) => `\\x${(ch.codePointAt(0)! - RAW_BYTE_BASE).toString(16).padStart(2, '0')}`);
 }
 
 /** Zeek's `#open`/`#close` stamp: local-free UTC `YYYY-MM-DD-HH-MM-SS`. */
