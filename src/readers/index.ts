@@ -1,9 +1,10 @@
 // Every input format exfilscope reads, in sniffing order: the first reader whose sniff() accepts an input takes it.
 // Adding a format: a folder under readers/ and one line here.
+import { captureReader } from './capture/capture-reader.js';
 import type { Reader } from './reader.js';
 import { zeekReader } from './zeek/index.js';
 
-export const READERS: readonly Reader<any>[] = [zeekReader];
+export const READERS: readonly Reader<any>[] = [captureReader, zeekReader];
 
 /** The reader that recognises these first bytes, if any. */
 export function sniffReader(head: Uint8Array): Reader<unknown> | undefined {
