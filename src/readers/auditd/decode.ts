@@ -1,0 +1,129 @@
+// Decoding of audit fields that are numbers or binary: syscall numbers by architecture (`arch=` is the
+// AUDIT_ARCH_* constant of linux/audit.h), `saddr` (a struct sockaddr in hex, linux/socket.h, in.h, in6.h,
+// un.h) and open(2) flags (asm-generic/fcntl.h). Only the syscalls exfilscope interprets are named.
+import { hexBytes } from './record.js';
+
+/** AUDIT_ARCH_* → architecture name (linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE). */
+const ARCHES = new Map<string, string>([
+  ['c000003e', 'x86_64'], ['40000003', 'i386'], ['c00000b7', 'aarch64'], ['40000028', 'arm'],
+]);
+
+// Syscall numbers: arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h (aarch64),
+// arch/x86/entry/syscalls/syscall_32.tbl (i386; arm shares most of its socket numbers with none, so omitted).
+const X86_64: [number, string][] = [
+  [0, 'read'], [1, 'write'], [2, 'open'], [3, 'close'], [41, 'socket'], [42, 'connect'], [43, 'accept'],
+  [44, 'sendto'], [46, 'sendmsg'], [49, 'bind'], [56, 'clone'], [57, 'fork'], [58, 'vfork'], [59, 'execve'],
+  [76, 'truncate'], [82, 'rename'], [83, 'mkdir'], [84, 'rmdir'], [85, 'creat'], [86, 'link'], [87, 'unlink'],
+  [88, 'symlink'], [90, 'chmod'], [92, 'chown'], [133, 'mknod'], [188, 'setxattr'], [257, 'openat'],
+  [258, 'mkdirat'], [259, 'mknodat'], [263, 'unlinkat'], [264, 'renameat'], [265, 'linkat'], [266, 'symlinkat'],
+  [268, 'fchmodat'], [288, 'accept4'], [307, 'sendmmsg'], [316, 'renameat2'], [322, 'execveat'], [437, 'openat2'],
+];
+const AARCH64: [number, string][] = [
+  [5, 'setxattr'], [33, 'mknodat'], [34, 'mkdirat'], [35, 'unlinkat'], [36, 'symlinkat'], [37, 'linkat'],
+  [38, 'renameat'], [45, 'truncate'], [53, 'fchmodat'], [56, 'openat'], [57, 'close'], [63, 'read'], [64, 'write'],
+  [198, 'socket'], [200, 'bind'], [202, 'accept'], [203, 'connect'], [206, 'sendto'], [211, 'sendmsg'],
+  [220, 'clone'], [221, 'execve'], [242, 'accept4'], [269, 'sendmmsg'], [276, 'renameat2'], [281, 'execveat'],
+  [437, 'openat2'],
+];
+const I386: [number, string][] = [
+  [3, 'read'], [4, 'write'], [5, 'open'], [6, 'close'], [8, 'creat'], [9, 'link'], [10, 'unlink'], [11, 'execve'],
+  [38, 'rename'], [39, 'mkdir'], [40, 'rmdir'], [83, 'symlink'], [102, 'socketcall'], [295, 'openat'],
+  [301, 'unlinkat'], [302, 'renameat'], [358, 'execveat'], [362, 'connect'], [369, 'sendto'], [370, 'sendmsg'],
+];
+
+const SYSCALLS = new Map<string, Map<number, string>>([
+  ['x86_64', new Map(X86_64)], ['aarch64', new Map(AARCH64)], ['i386', new Map(I386)],
+]);
+
+/** `arch=c000003e` → `x86_64`; unknown values are returned as logged. */
+export function archName(arch: string | undefined): string | undefined {
+  if (arch === undefined) return undefined;
+  return ARCHES.get(arch.toLowerCase().replace(/^0x/, '')) ?? arch;
+}
+
+/** The syscall's name: from the number for a known arch, or as logged when already a name (ausearch -i). */
+export function syscallName(arch: string | undefined, syscall: string | undefined): string | undefined {
+  if (syscall === undefined) return undefined;
+  const n = Number(syscall);
+  if (!Number.isInteger(n)) return syscall;
+  const table = SYSCALLS.get(archName(arch) ?? '');
+  return table?.get(n);
+}
+
+export type SockaddrFamily = 'inet' | 'inet6' | 'unix' | 'netlink' | 'other';
+
+export interface Sockaddr {
+  family: SockaddrFamily;
+  /** AF_* number as found. */
+  familyNumber: number;
+  address?: string;
+  port?: number;
+  /** AF_UNIX path; an abstract socket name is shown with a leading `@`. */
+  path?: string;
+}
+
+/** Decodes `saddr` hex. The family is host-endian: little on x86/arm, big on s390x (detected). */
+export function decodeSockaddr(hex: string): Sockaddr | undefined {
+  const b = hexBytes(hex);
+  if (b === undefined || b.length < 2) return undefined;
+  const familyNumber = b[0] !== 0 || b[1] === 0 ? b[0]! | (b[1]! << 8) : (b[0]! << 8) | b[1]!;
+  switch (familyNumber) {
+    case 2:
+      if (b.length < 8) return undefined;
+      return { family: 'inet', familyNumber, port: b.readUInt16BE(2), address: `${b[4]}.${b[5]}.${b[6]}.${b[7]}` };
+    case 10:
+      if (b.length < 24) return undefined;
+      return { family: 'inet6', familyNumber, port: b.readUInt16BE(2), address: formatIpv6(b.subarray(8, 24)) };
+    case 1: {
+      const raw = b.subarray(2);
+      if (raw.length === 0) return { family: 'unix', familyNumber, path: '' };
+      if (raw[0] === 0) return { family: 'unix', familyNumber, path: '@' + raw.subarray(1).toString('utf8').replace(/\0+$/, '') };
+      const nul = raw.indexOf(0);
+      return { family: 'unix', familyNumber, path: raw.subarray(0, nul === -1 ? raw.length : nul).toString('utf8') };
+    }
+    case 16:
+      return { family: 'netlink', familyNumber };
+    default:
+      return { family: 'other', familyNumber };
+  }
+}
+
+/** RFC 5952 text form: lowercase, leading zeros dropped, the longest run (≥ 2) of zero groups as `::`. */
+export function formatIpv6(bytes: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+// open(2) flags, asm-generic/fcntl.h (x86_64 and aarch64 agree on these).
+const O_ACCMODE = 0o3;
+const O_CREAT = 0o100;
+const O_TRUNC = 0o1000;
+
+/** Whether open flags (hex, as logged in a1/a2) ask to create or modify the file. */
+export function openFlagsWrite(flagsHex: string | undefined): { write: boolean; create: boolean } | undefined {
+  if (flagsHex === undefined || !/^[0-9a-fA-F]{1,16}$/.test(flagsHex)) return undefined;
+  const flags = Number.parseInt(flagsHex.slice(-8), 16);
+  const create = (flags & O_CREAT) !== 0;
+  return { write: (flags & O_ACCMODE) !== 0 || (flags & O_TRUNC) !== 0 || create, create };
+}
