@@ -2,7 +2,9 @@
 // together and ends multi-record events with EOE, but records of concurrent events interleave, EOE is
 // absent on old kernels, and records get lost under load. So an event completes on EOE, or when it is
 // older (in event time) than `max_event_age_seconds` behind the newest record seen, or when more than
-// `max_pending_events` are open (oldest first), or at end of input — never held forever.
+// `max_pending_events` are open (oldest first), or at end of input — never held forever. Every record
+// type is held, not only the kernel's: a user-space record (LOGIN, USER_*) can share its serial with the
+// SYSCALL record that follows it.
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import type { AuditRecord } from './record.js';
 
@@ -28,18 +30,6 @@ export interface AssemblerLimits {
   max_event_age_seconds: number;
   max_records_per_event: number;
 }
-
-/**
- * Record types the kernel emits as parts of a syscall (or other multi-record) event, closed by EOE.
- * Everything else (user-space USER_*, CRED_*, SERVICE_*, DAEMON_* …) is an event of its own.
- */
-const MULTI_RECORD_TYPES = new Set([
-  'SYSCALL', 'EXECVE', 'PATH', 'CWD', 'SOCKADDR', 'PROCTITLE', 'FD_PAIR', 'OBJ_PID', 'MMAP', 'BPRM_FCAPS',
-  'CAPSET', 'IPC', 'IPC_SET_PERM', 'MQ_OPEN', 'MQ_SENDRECV', 'MQ_NOTIFY', 'MQ_GETSETATTR', 'SOCKETCALL',
-  'NETFILTER_CFG', 'KERN_MODULE', 'AVC', 'SELINUX_ERR', 'CONFIG_CHANGE', 'TIME_ADJNTPVAL', 'TIME_INJOFFSET',
-  'OPENAT2', 'URINGOP', 'FANOTIFY', 'BPF', 'SECCOMP', 'MAC_IPSEC_EVENT', 'ANOM_PROMISCUOUS', 'ANOM_LINK',
-  'INTEGRITY_RULE', 'INTEGRITY_DATA', 'INTEGRITY_POLICY_RULE', 'NETFILTER_PKT', 'EOE',
-]);
 
 export class EventAssembler {
   private readonly pending = new Map<string, AuditEvent>();
@@ -67,12 +57,6 @@ export class EventAssembler {
     if (event === undefined) {
       event = { time: record.time, timeText: record.timeText, serial: record.serial, records: [], complete: false, line: record.line };
       if (record.node !== undefined) event.node = record.node;
-      if (!MULTI_RECORD_TYPES.has(record.type)) {
-        event.records.push(record);
-        event.complete = true;
-        out.push(this.finish(event));
-        return;
-      }
       this.pending.set(key, event);
       if (this.pending.size > this.limits.max_pending_events) {
         const [oldestKey, oldest] = this.pending.entries().next().value as [string, AuditEvent];

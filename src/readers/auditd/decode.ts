@@ -1,39 +1,29 @@
 // Decoding of audit fields that are numbers or binary: syscall numbers by architecture (`arch=` is the
-// AUDIT_ARCH_* constant of linux/audit.h), `saddr` (a struct sockaddr in hex, linux/socket.h, in.h, in6.h,
-// un.h) and open(2) flags (asm-generic/fcntl.h). Only the syscalls exfilscope interprets are named.
+// AUDIT_ARCH_* constant of linux/audit.h; tables generated from the UAPI headers), `saddr` (a struct sockaddr in hex, linux/socket.h, in.h, in6.h,
+// un.h) and open(2) flags (asm-generic/fcntl.h).
 import { hexBytes } from './record.js';
+import { SYSCALL_NAMES } from './syscall-table.js';
 
 /** AUDIT_ARCH_* → architecture name (linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE). */
 const ARCHES = new Map<string, string>([
   ['c000003e', 'x86_64'], ['40000003', 'i386'], ['c00000b7', 'aarch64'], ['40000028', 'arm'],
 ]);
 
-// Syscall numbers: arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h (aarch64),
-// arch/x86/entry/syscalls/syscall_32.tbl (i386; arm shares most of its socket numbers with none, so omitted).
-const X86_64: [number, string][] = [
-  [0, 'read'], [1, 'write'], [2, 'open'], [3, 'close'], [41, 'socket'], [42, 'connect'], [43, 'accept'],
-  [44, 'sendto'], [46, 'sendmsg'], [49, 'bind'], [56, 'clone'], [57, 'fork'], [58, 'vfork'], [59, 'execve'],
-  [76, 'truncate'], [82, 'rename'], [83, 'mkdir'], [84, 'rmdir'], [85, 'creat'], [86, 'link'], [87, 'unlink'],
-  [88, 'symlink'], [90, 'chmod'], [92, 'chown'], [133, 'mknod'], [188, 'setxattr'], [257, 'openat'],
-  [258, 'mkdirat'], [259, 'mknodat'], [263, 'unlinkat'], [264, 'renameat'], [265, 'linkat'], [266, 'symlinkat'],
-  [268, 'fchmodat'], [288, 'accept4'], [307, 'sendmmsg'], [316, 'renameat2'], [322, 'execveat'], [437, 'openat2'],
-];
-const AARCH64: [number, string][] = [
-  [5, 'setxattr'], [33, 'mknodat'], [34, 'mkdirat'], [35, 'unlinkat'], [36, 'symlinkat'], [37, 'linkat'],
-  [38, 'renameat'], [45, 'truncate'], [53, 'fchmodat'], [56, 'openat'], [57, 'close'], [63, 'read'], [64, 'write'],
-  [198, 'socket'], [200, 'bind'], [202, 'accept'], [203, 'connect'], [206, 'sendto'], [211, 'sendmsg'],
-  [220, 'clone'], [221, 'execve'], [242, 'accept4'], [269, 'sendmmsg'], [276, 'renameat2'], [281, 'execveat'],
-  [437, 'openat2'],
-];
-const I386: [number, string][] = [
-  [3, 'read'], [4, 'write'], [5, 'open'], [6, 'close'], [8, 'creat'], [9, 'link'], [10, 'unlink'], [11, 'execve'],
-  [38, 'rename'], [39, 'mkdir'], [40, 'rmdir'], [83, 'symlink'], [102, 'socketcall'], [295, 'openat'],
-  [301, 'unlinkat'], [302, 'renameat'], [358, 'execveat'], [362, 'connect'], [369, 'sendto'], [370, 'sendmsg'],
-];
+const SYSCALLS = new Map<string, Map<number, string>>();
 
-const SYSCALLS = new Map<string, Map<number, string>>([
-  ['x86_64', new Map(X86_64)], ['aarch64', new Map(AARCH64)], ['i386', new Map(I386)],
-]);
+function syscallTable(arch: string): Map<number, string> | undefined {
+  let table = SYSCALLS.get(arch);
+  if (table === undefined) {
+    const packed = SYSCALL_NAMES[arch];
+    if (packed === undefined) return undefined;
+    table = new Map(packed.split(',').map((entry) => {
+      const colon = entry.indexOf(':');
+      return [Number(entry.slice(0, colon)), entry.slice(colon + 1)] as const;
+    }));
+    SYSCALLS.set(arch, table);
+  }
+  return table;
+}
 
 /** `arch=c000003e` → `x86_64`; unknown values are returned as logged. */
 export function archName(arch: string | undefined): string | undefined {
@@ -46,8 +36,8 @@ export function syscallName(arch: string | undefined, syscall: string | undefine
   if (syscall === undefined) return undefined;
   const n = Number(syscall);
   if (!Number.isInteger(n)) return syscall;
-  const table = SYSCALLS.get(archName(arch) ?? '');
-  return table?.get(n);
+  const name = archName(arch);
+  return name === undefined || !Object.hasOwn(SYSCALL_NAMES, name) ? undefined : syscallTable(name)?.get(n);
 }
 
 export type SockaddrFamily = 'inet' | 'inet6' | 'unix' | 'netlink' | 'other';
