@@ -1,8 +1,9 @@
-// Groups audit records into events by `(node, time, serial)`. The kernel writes an event's records
-// together and ends multi-record events with EOE, but records of concurrent events interleave, EOE is
-// absent on old kernels, and records get lost under load. So an event completes on EOE, or when it is
-// older (in event time) than `max_event_age_seconds` behind the newest record seen, or when more than
-// `max_pending_events` are open (oldest first), or at end of input — never held forever. Every record
+// Groups audit records into events by `(node, time, serial)`. The kernel ends multi-record events with
+// EOE, but records of concurrent events interleave, auditd 3.x does not write EOE to disk at all, old
+// kernels never sent it, and records get lost under load. So an event completes on EOE; or when
+// `max_event_gap_records` records have been read since its last one; or when it is older (event time)
+// than `max_event_age_seconds` behind the newest record; or, oldest first, when more than
+// `max_pending_events` are open; or at end of input — never held forever. Every record
 // type is held, not only the kernel's: a user-space record (LOGIN, USER_*) can share its serial with the
 // SYSCALL record that follows it.
 import type { AnomalyCounter } from '../../core/anomalies.js';
@@ -20,20 +21,26 @@ export interface AuditEvent {
   argc?: number;
   /** True when the event ended with EOE (or is a single-record event that needs none). */
   complete: boolean;
-  /** Why it was closed without EOE: `age`, `count`, `end`. */
-  flushedBy?: 'age' | 'count' | 'end';
+  /** Why it was closed without EOE. */
+  flushedBy?: 'gap' | 'age' | 'count' | 'end';
   line: number;
+  /** Ordinal of the last record added, for the gap rule. */
+  lastRecord: number;
 }
 
 export interface AssemblerLimits {
   max_pending_events: number;
   max_event_age_seconds: number;
+  max_event_gap_records: number;
   max_records_per_event: number;
 }
 
 export class EventAssembler {
   private readonly pending = new Map<string, AuditEvent>();
   private newest = -Infinity;
+  private recordCount = 0;
+  /** Whether this input carries EOE records at all: only then is an event closed without one incomplete. */
+  private eoeSeen = false;
 
   constructor(
     private readonly limits: AssemblerLimits & { max_args: number },
@@ -43,10 +50,12 @@ export class EventAssembler {
   /** Adds a record; returns the events it completed (possibly others, flushed by the caps). */
   add(record: AuditRecord, out: AuditEvent[]): void {
     if (record.time > this.newest) this.newest = record.time;
+    this.recordCount++;
     this.flushOld(out);
     const key = `${record.node ?? ''}\u0000${record.timeText}:${record.serial}`;
     let event = this.pending.get(key);
     if (record.type === 'EOE') {
+      this.eoeSeen = true;
       if (event !== undefined) {
         this.pending.delete(key);
         event.complete = true;
@@ -55,7 +64,7 @@ export class EventAssembler {
       return;
     }
     if (event === undefined) {
-      event = { time: record.time, timeText: record.timeText, serial: record.serial, records: [], complete: false, line: record.line };
+      event = { time: record.time, timeText: record.timeText, serial: record.serial, records: [], complete: false, line: record.line, lastRecord: 0 };
       if (record.node !== undefined) event.node = record.node;
       this.pending.set(key, event);
       if (this.pending.size > this.limits.max_pending_events) {
@@ -71,6 +80,7 @@ export class EventAssembler {
       return;
     }
     event.records.push(record);
+    event.lastRecord = this.recordCount;
   }
 
   /** Closes every open event (end of input). */
@@ -84,17 +94,19 @@ export class EventAssembler {
 
   private flushOld(out: AuditEvent[]): void {
     const horizon = this.newest - this.limits.max_event_age_seconds;
+    const gapHorizon = this.recordCount - this.limits.max_event_gap_records;
     // Insertion order is arrival order, so the stale events are at the front.
     for (const [key, event] of this.pending) {
-      if (event.time >= horizon) break;
+      const aged = event.time < horizon;
+      if (!aged && event.lastRecord >= gapHorizon) break;
       this.pending.delete(key);
-      event.flushedBy = 'age';
+      event.flushedBy = aged ? 'age' : 'gap';
       out.push(this.finish(event));
     }
   }
 
   private finish(event: AuditEvent): AuditEvent {
-    if (!event.complete && event.records.some((r) => r.type === 'SYSCALL')) {
+    if (!event.complete && this.eoeSeen && event.records.some((r) => r.type === 'SYSCALL')) {
       this.anomalies.add('auditd.event_unterminated', { line: event.line, detail: `event ${event.serial} closed without EOE (${event.flushedBy})` });
     }
     const execve = event.records.filter((r) => r.type === 'EXECVE');

@@ -20,6 +20,8 @@ export const auditdOptions = z.strictObject({
   max_pending_events: z.number().int().min(1).default(4096),
   /** An open event is closed once a record this many seconds newer (event time) has been read. */
   max_event_age_seconds: z.number().min(0).default(5),
+  /** An open event is closed once this many records have been read since its last one (no EOE needed). */
+  max_event_gap_records: z.number().int().min(1).default(256),
   /** Records kept per event (a huge argv spans many EXECVE records); later ones are dropped and counted. */
   max_records_per_event: z.number().int().min(1).default(4096),
   /** EXECVE arguments kept per event; the rest are dropped and counted (argc can be 100 000+). */
