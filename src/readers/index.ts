@@ -2,8 +2,9 @@
 // Adding a format: a folder under readers/ and one line here.
 import type { Reader } from './reader.js';
 import { auditdReader } from './auditd/reader.js';
+import { firewallReader } from './firewall/reader.js';
 
-export const READERS: readonly Reader<any>[] = [auditdReader];
+export const READERS: readonly Reader<any>[] = [auditdReader, firewallReader];
 
 /** The reader that recognises these first bytes, if any. */
 export function sniffReader(head: Uint8Array): Reader<unknown> | undefined {
