@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { archName, decodeSockaddr, formatIpv6, openFlagsWrite, syscallName } from './decode.js';
+import { archName, decodeSockaddr, openFlagsWrite, syscallName } from './decode.js';
 
 describe('syscallName', () => {
   it('names syscalls by architecture and passes names through', () => {
@@ -30,14 +30,6 @@ describe('decodeSockaddr', () => {
     expect(decodeSockaddr('0200')).toBeUndefined();
     expect(decodeSockaddr('0A00')).toBeUndefined();
     expect(decodeSockaddr('zz')).toBeUndefined();
-  });
-});
-
-describe('formatIpv6', () => {
-  it('writes RFC 5952 text', () => {
-    const bytes = Buffer.from('20010db8000000000001000000000001', 'hex');
-    expect(formatIpv6(bytes)).toBe('2001:db8::1:0:0:1');
-    expect(formatIpv6(Buffer.from('00000000000000000000ffffc0000201', 'hex'))).toBe('::ffff:192.0.2.1');
   });
 });
 

@@ -1,6 +1,7 @@
 // Decoding of audit fields that are numbers or binary: syscall numbers by architecture (`arch=` is the
 // AUDIT_ARCH_* constant of linux/audit.h; tables generated from the UAPI headers), `saddr` (a struct sockaddr in hex, linux/socket.h, in.h, in6.h,
 // un.h) and open(2) flags (asm-generic/fcntl.h).
+import { formatIpv6 } from '../../core/ip.js';
 import { hexBytes } from './record.js';
 import { SYSCALL_NAMES } from './syscall-table.js';
 
@@ -76,33 +77,6 @@ export function decodeSockaddr(hex: string): Sockaddr | undefined {
     default:
       return { family: 'other', familyNumber };
   }
-}
-
-/** RFC 5952 text form: lowercase, leading zeros dropped, the longest run (≥ 2) of zero groups as `::`. */
-export function formatIpv6(bytes: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
 // open(2) flags, asm-generic/fcntl.h (x86_64 and aarch64 agree on these).

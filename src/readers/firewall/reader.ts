@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Event, FirewallEvent } from '../../core/events.js';
 import { InputError } from '../../core/errors.js';
+import { canonicalIp } from '../../core/ip.js';
 import type { ByteStream } from '../io/open.js';
 import { readLines } from '../io/lines.js';
 import type { ReadContext, Reader } from '../reader.js';
@@ -97,7 +98,9 @@ function toEvent({ record, line }: LocatedRecord, path: string, ctx: ReadContext
   const ts = record.ts ?? record.syslog.ts;
   if (ts === undefined) ctx.health.anomalies.add('firewall.no_timestamp', { line });
   const facts = record.facts!;
-  const event: FirewallEvent = { kind: 'firewall', ts: ts ?? 0, host: facts.src_ip, source: { reader: 'firewall', path, line }, ...facts };
+  // Addresses in canonical text (the kernel zero-pads IPv6) so they match the same host seen elsewhere.
+  const src = canonicalIp(facts.src_ip);
+  const event: FirewallEvent = { kind: 'firewall', ts: ts ?? 0, host: src, source: { reader: 'firewall', path, line }, ...facts, src_ip: src, dst_ip: canonicalIp(facts.dst_ip) };
   for (const key of Object.keys(event) as (keyof FirewallEvent)[]) if (event[key] === undefined) delete event[key];
   return event;
 }
