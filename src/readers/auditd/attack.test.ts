@@ -73,3 +73,23 @@ describe('auditd attack fixture', async () => {
     expect(conns.every((c) => c.dst_ip === '127.0.0.1')).toBe(true);
   });
 });
+
+describe('ausearch output of the same log', () => {
+  const read = async (name: string) => (await readEvents(auditdReader, readFileSync(new URL(`./testdata/${name}`, import.meta.url)))).items;
+
+  it('gives the same events from plain ausearch (framing, reversed records, no ENRICHED part)', async () => {
+    const items = await read('ausearch-openssl.txt');
+    const { items: original } = await readEvents(auditdReader, fixture);
+    const pick = (events: Event[]) => ofKind(events, 'process').filter((p) => p.argv?.[0] === 'openssl').map((p) => [p.process.pid, p.argv, p.cwd]);
+    expect(pick(items)).toEqual(pick(original));
+    expect(ofKind(items, 'file').map((f) => f.path)).toEqual(['/tmp/db.enc']);
+    // Without the ENRICHED part the user is the numeric uid.
+    expect(ofKind(items, 'process')[0]!.process.user).toBe('0');
+  });
+
+  it('gives the gpg events from ausearch --raw', async () => {
+    const items = await read('ausearch-raw-gpg.log');
+    expect(ofKind(items, 'process').map((p) => p.argv)).toEqual([['gpg', '--batch', '--yes', '--passphrase', 'correct horse', '-c', 'db.tar']]);
+    expect(ofKind(items, 'file').map((f) => `${f.action} ${f.path}`)).toContain('create /tmp/db.tar.gpg');
+  });
+});
