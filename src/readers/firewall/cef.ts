@@ -83,17 +83,22 @@ export function parseCef(line: string, syslog: SyslogHeader, outIsSourceBytes: b
   const message = line;
   const fields = new Map<string, string>();
   let i = 0;
-  // Header fields: split on unescaped `|`; `\|` and `\\` unescaped.
-  let current = '';
+  // Header fields: split on unescaped `|`; `\|` and `\\` unescaped (only fields holding a backslash are rebuilt).
   let index = 0;
+  let start = 0;
+  let escaped = false;
   for (; i < message.length && index < HEADER_NAMES.length; i++) {
-    const c = message[i]!;
-    if (c === '\\' && (message[i + 1] === '|' || message[i + 1] === '\\')) {
-      current += message[++i];
-    } else if (c === '|') {
-      fields.set(HEADER_NAMES[index++]!, index === 1 ? current.trim() : current);
-      current = '';
-    } else current += c;
+    const c = message.charCodeAt(i);
+    if (c === 0x5c) {
+      escaped = true;
+      i++;
+    } else if (c === 0x7c) {
+      const raw = message.slice(start, i);
+      const value = escaped ? raw.replace(/\\([|\\])/g, '$1') : raw;
+      fields.set(HEADER_NAMES[index++]!, index === 1 ? value.trim() : value);
+      start = i + 1;
+      escaped = false;
+    }
   }
   if (index < HEADER_NAMES.length) return { problem: 'bad_header' };
   parseExtension(message.slice(i), fields);

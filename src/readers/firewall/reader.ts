@@ -100,8 +100,17 @@ function toEvent({ record, line }: LocatedRecord, path: string, ctx: ReadContext
   const facts = record.facts!;
   // Addresses in canonical text (the kernel zero-pads IPv6) so they match the same host seen elsewhere.
   const src = canonicalIp(facts.src_ip);
-  const event: FirewallEvent = { kind: 'firewall', ts: ts ?? 0, host: src, source: { reader: 'firewall', path, line }, ...facts, src_ip: src, dst_ip: canonicalIp(facts.dst_ip) };
-  for (const key of Object.keys(event) as (keyof FirewallEvent)[]) if (event[key] === undefined) delete event[key];
+  const event: FirewallEvent = { kind: 'firewall', ts: ts ?? 0, host: src, source: { reader: 'firewall', path, line }, proto: facts.proto, src_ip: src, dst_ip: canonicalIp(facts.dst_ip) };
+  // Only the facts the line had: no `undefined` keys in the JSON, and no `delete` (it slows objects down).
+  if (facts.action !== undefined) event.action = facts.action;
+  if (facts.src_port !== undefined) event.src_port = facts.src_port;
+  if (facts.dst_port !== undefined) event.dst_port = facts.dst_port;
+  if (facts.in_iface !== undefined) event.in_iface = facts.in_iface;
+  if (facts.out_iface !== undefined) event.out_iface = facts.out_iface;
+  if (facts.rule !== undefined) event.rule = facts.rule;
+  if (facts.length !== undefined) event.length = facts.length;
+  if (facts.bytes_out !== undefined) event.bytes_out = facts.bytes_out;
+  if (facts.bytes_in !== undefined) event.bytes_in = facts.bytes_in;
   return event;
 }
 
