@@ -1,8 +1,8 @@
 // Every input format exfilscope reads, in sniffing order: the first reader whose sniff() accepts an input takes it.
 // Adding a format: a folder under readers/ and one line here.
 import type { Reader } from './reader.js';
-import { auditdReader } from './auditd/reader.js';
-import { firewallReader } from './firewall/reader.js';
+import { auditdReader } from './auditd/index.js';
+import { firewallReader } from './firewall/index.js';
 
 export const READERS: readonly Reader<any>[] = [auditdReader, firewallReader];
 

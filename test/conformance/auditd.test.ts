@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { newInputHealth } from '../../src/core/health.js';
-import { auditdOptions, auditEvents } from '../../src/readers/auditd/reader.js';
+import { auditdOptions, auditEvents } from '../../src/readers/auditd/index.js';
 import type { AuditEvent } from '../../src/readers/auditd/assemble.js';
 import { archName, decodeSockaddr, syscallName } from '../../src/readers/auditd/decode.js';
 import { parseAuditLine, type AuditRecord } from '../../src/readers/auditd/record.js';

@@ -5,7 +5,7 @@
 // connection (addresses, ports, protocol, verdict, interfaces).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { firewallOptions, parseFirewallLine } from '../../src/readers/firewall/reader.js';
+import { firewallOptions, parseFirewallLine } from '../../src/readers/firewall/index.js';
 import { normaliseAction, type FirewallRecord } from '../../src/readers/firewall/record.js';
 import { hasSharedData, sharedPath } from '../shared-data.js';
 import { FieldTally, recordedFloor } from './tally.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Event, EventOf } from '../../core/events.js';
 import { readEvents } from '../testing.js';
-import { auditdReader } from './reader.js';
+import { auditdReader } from './index.js';
 
 const fixture = readFileSync(new URL('./testdata/attack.audit.log', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../core/events.js';
 import { readEvents } from '../testing.js';
-import { auditdReader } from './reader.js';
+import { auditdReader } from './index.js';
 
 /** Normalised events of one event's records (EOE appended). */
 async function normalise(...records: string[]): Promise<Event[]> {

@@ -1,7 +1,7 @@
 // Each firewall dialect on lines in the formats the devices write (samples built from the format
 // references cited in each parser; IPv6 kernel lines as nf_log_syslog prints them, zero-padded).
 import { describe, expect, it } from 'vitest';
-import { firewallOptions, parseFirewallLine } from './reader.js';
+import { firewallOptions, parseFirewallLine } from './index.js';
 import type { FirewallRecord } from './record.js';
 
 const OPTIONS = firewallOptions.parse({ syslog_year: 2024 });

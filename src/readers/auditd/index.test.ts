@@ -5,7 +5,7 @@ import { InputError } from '../../core/errors.js';
 import type { EventOf } from '../../core/events.js';
 import { openInput } from '../io/open.js';
 import { readEvents, readRecords, streamOf } from '../testing.js';
-import { auditdReader } from './reader.js';
+import { auditdReader } from './index.js';
 
 const hex = (text: string): string => Buffer.from(text).toString('hex').toUpperCase();
 

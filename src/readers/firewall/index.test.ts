@@ -6,7 +6,7 @@ import { InputError } from '../../core/errors.js';
 import type { EventOf } from '../../core/events.js';
 import { openInput } from '../io/open.js';
 import { readEvents, readRecords, streamOf } from '../testing.js';
-import { firewallReader } from './reader.js';
+import { firewallReader } from './index.js';
 
 const mixed = readFileSync(new URL('./testdata/mixed-syslog.log', import.meta.url));
 const firewall = (items: { kind: string }[]) => items as EventOf<'firewall'>[];
