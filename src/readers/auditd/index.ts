@@ -6,9 +6,8 @@
 // auditd.event_records_capped; input.line_too_long from the line splitter.
 import { z } from 'zod';
 import type { Event } from '../../core/events.js';
-import { InputError } from '../../core/errors.js';
 import type { ByteStream } from '../io/open.js';
-import { readLines } from '../io/lines.js';
+import { BadLines, numberedLines } from '../io/text-input.js';
 import type { ReadContext, Reader } from '../reader.js';
 import { EventAssembler, type AuditEvent } from './assemble.js';
 import { decodeSockaddr } from './decode.js';
@@ -47,43 +46,34 @@ function sniff(head: Uint8Array): boolean {
 
 /** Audit events as assembled from the input, in batches; shared by `events()` and `records()`. */
 export async function* auditEvents(stream: ByteStream, ctx: ReadContext<AuditdOptions>): AsyncIterable<AuditEvent[]> {
-  const { health, limits, options } = ctx;
+  const { health, options } = ctx;
   const anomalies = health.anomalies;
   const assembler = new EventAssembler(options, anomalies);
   const parse = { maxArgs: options.max_args };
-  let badRun = 0;
-  let lastLine = 0;
+  const badLines = new BadLines(ctx);
   try {
-    for await (const batch of readLines(stream, { maxLineLength: limits.max_line_length, anomalies })) {
-      health.bytes = batch.bytes;
+    for await (const batch of numberedLines(stream, ctx)) {
       const out: AuditEvent[] = [];
-      for (let k = 0; k < batch.lines.length; k++) {
-        const line = batch.lines[k]!;
-        const lineNo = batch.firstLine + k;
-        lastLine = lineNo;
-        if (line.length === 0 || isAusearchFraming(line)) continue;
-        health.records++;
-        const parsed = parseAuditLine(line, lineNo, parse);
-        if (parsed.badHex > 0) anomalies.add('auditd.bad_hex', { line: lineNo }, parsed.badHex);
+      for (const { text, line } of batch) {
+        // Plain `ausearch` output frames events with lines that are not records.
+        if (isAusearchFraming(text)) continue;
+        const parsed = parseAuditLine(text, line, parse);
+        if (parsed.badHex > 0) anomalies.add('auditd.bad_hex', { line }, parsed.badHex);
         if (parsed.record === undefined) {
-          anomalies.add(parsed.problem === 'bad_header' ? 'auditd.bad_header' : 'auditd.not_audit_line', { line: lineNo });
-          if (++badRun >= limits.max_consecutive_bad_lines) {
-            throw new InputError(ctx.path, `${badRun} consecutive lines are not audit records`, { line: lineNo });
-          }
+          badLines.bad(parsed.problem === 'bad_header' ? 'auditd.bad_header' : 'auditd.not_audit_line', line);
           continue;
         }
-        badRun = 0;
+        badLines.good();
         assembler.add(parsed.record, out);
       }
       if (out.length > 0) yield out;
     }
   } catch (err) {
-    // Whatever was read before the damage (a truncated .gz) still counts: close the open events first.
+    // Whatever was read before damage (a truncated .gz) still counts: the open events are closed first.
     const out: AuditEvent[] = [];
     assembler.flushAll(out);
     if (out.length > 0) yield out;
-    if (err instanceof InputError) throw err;
-    throw new InputError(ctx.path, `${(err as Error).message} after ${lastLine} lines`, { line: lastLine + 1 });
+    throw err;
   }
   const out: AuditEvent[] = [];
   assembler.flushAll(out);

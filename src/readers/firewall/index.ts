@@ -9,10 +9,9 @@
 // firewall.bad_csv, firewall.bad_header, firewall.no_timestamp; input.line_too_long from the line splitter.
 import { z } from 'zod';
 import type { Event, FirewallEvent } from '../../core/events.js';
-import { InputError } from '../../core/errors.js';
 import { canonicalIp } from '../../core/ip.js';
 import type { ByteStream } from '../io/open.js';
-import { readLines } from '../io/lines.js';
+import { BadLines, numberedLines } from '../io/text-input.js';
 import type { ReadContext, Reader } from '../reader.js';
 import { cefVersionAt, parseCef } from './cef.js';
 import { looksLikeFilterlog, parseFilterlog } from './filterlog.js';
@@ -58,39 +57,22 @@ interface LocatedRecord {
 
 /** Recognised records of the input, in batches; shared by `events()` and `records()`. */
 async function* firewallRecords(stream: ByteStream, ctx: ReadContext<FirewallOptions>): AsyncIterable<LocatedRecord[]> {
-  const { health, limits, options } = ctx;
-  const anomalies = health.anomalies;
-  let lastLine = 0;
-  let badRun = 0;
-  try {
-    for await (const batch of readLines(stream, { maxLineLength: limits.max_line_length, anomalies })) {
-      health.bytes = batch.bytes;
-      const out: LocatedRecord[] = [];
-      for (let k = 0; k < batch.lines.length; k++) {
-        const text = batch.lines[k]!;
-        const line = batch.firstLine + k;
-        lastLine = line;
-        if (text.length === 0) continue;
-        health.records++;
-        const outcome = parseFirewallLine(text, options);
-        if (outcome === undefined) {
-          // Other programs' lines in a shared syslog file are expected: skipped and counted, never fatal.
-          anomalies.add('firewall.other_line', { line });
-          continue;
-        }
-        if ('problem' in outcome) {
-          anomalies.add(`firewall.${outcome.problem}`, { line });
-          if (++badRun >= limits.max_consecutive_bad_lines) throw new InputError(ctx.path, `${badRun} consecutive damaged firewall lines`, { line });
-          continue;
-        }
-        badRun = 0;
+  const badLines = new BadLines(ctx);
+  for await (const batch of numberedLines(stream, ctx)) {
+    const out: LocatedRecord[] = [];
+    for (const { text, line } of batch) {
+      const outcome = parseFirewallLine(text, ctx.options);
+      if (outcome === undefined) {
+        // Other programs' lines in a shared syslog file are expected: skipped and counted, never fatal.
+        ctx.health.anomalies.add('firewall.other_line', { line });
+      } else if ('problem' in outcome) {
+        badLines.bad(`firewall.${outcome.problem}`, line);
+      } else {
+        badLines.good();
         out.push({ record: outcome.record, line });
       }
-      if (out.length > 0) yield out;
     }
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(ctx.path, `${(err as Error).message} after ${lastLine} lines`, { line: lastLine + 1 });
+    if (out.length > 0) yield out;
   }
 }
 
