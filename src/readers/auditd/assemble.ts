@@ -118,7 +118,9 @@ export class EventAssembler {
   private collectArgs(event: AuditEvent, records: AuditRecord[]): void {
     const args = new Map<number, string>();
     let highest = -1;
+    let dropped = 0;
     for (const record of records) {
+      dropped += record.argsDropped ?? 0;
       const argc = Number(record.fields.get('argc'));
       if (Number.isSafeInteger(argc) && argc >= 0) event.argc = argc;
       if (record.args === undefined) continue;
@@ -129,7 +131,7 @@ export class EventAssembler {
       }
     }
     const count = Math.min(highest + 1, this.limits.max_args);
-    if ((event.argc ?? 0) > this.limits.max_args) {
+    if ((event.argc ?? 0) > this.limits.max_args || dropped > 0) {
       this.anomalies.add('auditd.argv_capped', { line: event.line, detail: `argc ${event.argc} above max_args ${this.limits.max_args}` });
     } else if (event.argc !== undefined && event.argc > count) {
       this.anomalies.add('auditd.argv_incomplete', { line: event.line, detail: `argc ${event.argc}, ${count} arguments logged` });

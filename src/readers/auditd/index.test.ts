@@ -91,6 +91,13 @@ describe('auditd reader', () => {
     expect(health.anomalies.count('auditd.argv_capped')).toBe(1);
   });
 
+  it('counts arguments dropped at max_args even when argc understates them', async () => {
+    const text = 'type=EXECVE msg=audit(1.0:1): argc=1 a0="a" a1="b" a2="c" a3="d"\n';
+    const { items, health } = await readEvents(auditdReader, text, { max_args: 2 });
+    expect(processes(items)[0]!.argv).toEqual(['a', 'b']);
+    expect(health.anomalies.count('auditd.argv_capped')).toBe(1);
+  });
+
   it('joins an argument chunked over several EXECVE records', async () => {
     const at = 'msg=audit(1.0:9):';
     const text = [

@@ -61,7 +61,7 @@ export function normaliseAuditEvent(event: AuditEvent, path: string): Event[] {
     if (process.ppid !== undefined) out.parent = { pid: process.ppid };
     return [out];
   }
-  if (syscall === undefined || name === undefined || failed && syscall.fields.get('exit') !== EINPROGRESS) return [];
+  if (syscall === undefined || name === undefined || (failed && syscall.fields.get('exit') !== EINPROGRESS)) return [];
 
   const file = FILE_SYSCALLS.get(name);
   if (file !== undefined) {

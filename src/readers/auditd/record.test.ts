@@ -55,7 +55,7 @@ describe('parseAuditLine', () => {
   it('drops arguments beyond maxArgs and counts them', () => {
     const result = parseAuditLine('type=EXECVE msg=audit(1.0:1): argc=4 a0="a" a1="b" a2="c" a3="d"', 1, { maxArgs: 2 });
     expect([...result.record!.args!.values()]).toEqual(['a', 'b']);
-    expect(result.argsDropped).toBe(2);
+    expect(result.record!.argsDropped).toBe(2);
   });
 
   it('reads the fields inside a user-space msg=\'…\'', () => {

@@ -21,6 +21,8 @@ export interface AuditRecord {
   enriched?: Map<string, string>;
   /** EXECVE only: arguments by index (`aN`, or `aN[i]` chunks joined in order). */
   args?: Map<number, string>;
+  /** EXECVE only: arguments not kept for being at or beyond `maxArgs`. */
+  argsDropped?: number;
   /** EXECVE only: indexes whose first chunk here continues an argument begun in an earlier record. */
   continued?: Set<number>;
   /** PROCTITLE only: the NUL-separated title split into arguments. */
@@ -29,13 +31,10 @@ export interface AuditRecord {
   line: number;
 }
 
-export type RecordProblem =
-  | 'not_audit'
-  | 'bad_header'
-  | 'bad_hex';
+export type RecordProblem = 'not_audit' | 'bad_header';
 
 export interface ParseOptions {
-  /** Arguments with an index at or above this are dropped (counted by the caller through `argsDropped`). */
+  /** Arguments with an index at or above this are dropped (counted in the record's `argsDropped`). */
   maxArgs: number;
 }
 
@@ -44,8 +43,6 @@ export interface ParseResult {
   problem?: RecordProblem;
   /** Fields whose hex encoding was damaged (kept as the raw text). */
   badHex: number;
-  /** EXECVE arguments dropped for being beyond `maxArgs`. */
-  argsDropped: number;
 }
 
 /** Numeric record types that matter here, as printed by kernels and journald (`type=1300`). */
@@ -103,7 +100,7 @@ function nodeBefore(line: string, typeAt: number): string | undefined {
 
 /** Parses one line; a line that is not an audit record or is damaged returns a problem, never throws. */
 export function parseAuditLine(line: string, lineNo: number, options: ParseOptions): ParseResult {
-  const result: ParseResult = { badHex: 0, argsDropped: 0 };
+  const result: ParseResult = { badHex: 0 };
   const typeAt = findType(line);
   if (typeAt === -1) {
     result.problem = 'not_audit';
@@ -245,7 +242,7 @@ function storeArg(record: AuditRecord, key: string, value: string, quoted: boole
     return;
   }
   if (index >= options.maxArgs) {
-    if (rest === '' || rest === '[0]') result.argsDropped++;
+    if (rest === '' || rest === '[0]') record.argsDropped = (record.argsDropped ?? 0) + 1;
     return;
   }
   const text = quoted ? value : decodeUntrusted(value, result);
