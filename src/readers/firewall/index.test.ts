@@ -54,6 +54,9 @@ describe('firewall reader', () => {
     const { items } = await readRecords(firewallReader, mixed, { syslog_year: 2024 });
     expect(items.map((r) => (r as { dialect: string }).dialect)).toEqual(['netfilter', 'netfilter', 'filterlog', 'cef', 'cef', 'cef', 'cef', 'pf']);
     expect(items[2]).toMatchObject({ line: 5, syslog: { priority: 134, host: 'pfsense', program: 'filterlog', pid: '3390' }, fields: { tracker: '1000002620', ip4_proto: 'udp' } });
+    // `host CEF:0|…` is a CEF message, not a syslog tag named CEF.
+    expect(items[3]).toMatchObject({ dialect: 'cef', syslog: { host: 'pa-fw' } });
+    expect((items[3] as { syslog: { program?: string } }).syslog.program).toBeUndefined();
   });
 
   it('skips a 10 MB line, CRLF endings and invalid UTF-8 without losing the lines around them (E35, E37)', async () => {

@@ -34,7 +34,10 @@ export function parseFirewallLine(line: string, options: FirewallOptions): Parse
   const { header, message } = parseSyslog(line, options.syslog_year);
   // `CEF:` may be taken for a syslog tag (`host CEF:0|…`), so it is looked for in the whole line.
   const cef = cefVersionAt(line);
-  if (cef !== -1) return parseCef(line.slice(cef), header, options.cef_out_is_source_bytes);
+  if (cef !== -1) {
+    if (header.program === 'CEF') delete header.program;
+    return parseCef(line.slice(cef), header, options.cef_out_is_source_bytes);
+  }
   if (header.program === 'filterlog' || looksLikeFilterlog(message)) return parseFilterlog(message, header);
   if (netfilterStart(message) !== -1) return parseNetfilter(message, header);
   if (pfStart(line) !== -1) return parsePf(line, header, options.syslog_year);
