@@ -103,7 +103,7 @@ export class ChunkBinXml {
     if (nesting > this.limits.maxFragmentNesting) {
       throw new BinXmlError(`Binary XML nested deeper than ${this.limits.maxFragmentNesting} fragments`, 'evtx.depth_exceeded');
     }
-    const { nodes } = this.parseTokens(start, end, nesting);
+    const { nodes } = this.parseTokens(start, end, nesting, false);
     return instantiate(nodes, []);
   }
 
@@ -140,7 +140,7 @@ export class ChunkBinXml {
     if (bodyEnd > this.buf.length) throw new BinXmlError(`template at ${offset} overruns its chunk`);
     let nodes = this.templates.get(offset);
     if (nodes === undefined) {
-      nodes = this.parseTokens(offset + 24, bodyEnd, nesting + 1).nodes;
+      nodes = this.parseTokens(offset + 24, bodyEnd, nesting + 1, true).nodes;
       this.templates.set(offset, nodes);
     }
     return { nodes, size: 24 + size };
@@ -165,8 +165,12 @@ export class ChunkBinXml {
     return { values, end: valueAt };
   }
 
-  /** Parses tokens from `start` up to the end-of-fragment token (or `end`) into template nodes. */
-  private parseTokens(start: number, end: number, nesting: number): { nodes: TemplateNode[]; end: number } {
+  /**
+   * Parses tokens from `start` up to the end-of-fragment token (or `end`) into template nodes. Element starts
+   * carry a 2-byte dependency id only inside template definitions (records forwarded by Windows Event
+   * Collector hold plain elements without it).
+   */
+  private parseTokens(start: number, end: number, nesting: number, inTemplate: boolean): { nodes: TemplateNode[]; end: number } {
     if (nesting > this.limits.maxFragmentNesting) {
       throw new BinXmlError(`templates nested deeper than ${this.limits.maxFragmentNesting}`, 'evtx.depth_exceeded');
     }
@@ -194,9 +198,10 @@ export class ChunkBinXml {
           case TOKEN.EOF:
             return { nodes: root, end: pos + 1 };
           case TOKEN.OPEN_START: {
-            // Dependency id (2), data size (4), name offset (4), inline name, then attribute list size (4) if MORE.
-            const nameOffset = this.u32(pos + 7, end);
-            pos += 11;
+            // [Dependency id (2)], data size (4), name offset (4), inline name, then attribute list size (4) if MORE.
+            const fields = inTemplate ? 3 : 1;
+            const nameOffset = this.u32(pos + fields + 4, end);
+            pos += fields + 8;
             const { name, skip } = this.name(nameOffset, pos, end);
             pos += skip;
             if (token & MORE) pos += 4;

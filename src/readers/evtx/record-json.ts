@@ -6,7 +6,8 @@
 // regression renderings:
 //   - an element with only text is its value (number, boolean, string or array as typed; null when empty);
 //   - attributes go under "#attributes", text beside them or beside child elements under "#text";
-//   - child elements are keys by name; a name that repeats holds an array of the values in order;
+//   - child elements are keys by name; a name that repeats gets a suffix (X, X_1, X_2…), so a JSON array
+//     is always one typed array value (a string array, say), never repeated elements;
 //   - in EventData, <Data Name="X">v</Data> is the key "X"; unnamed <Data> elements are the key "Data".
 // Integers beyond 2^53 are decimal strings; objects are prototype-free, so `__proto__` is an ordinary key.
 import { isElement, type Value, type XmlContent, type XmlElement } from './binxml.js';
@@ -18,14 +19,17 @@ function object(): JsonObject {
   return Object.create(null) as JsonObject;
 }
 
-/** Groups values by key so a repeated name becomes one array, then builds a prototype-free object. */
+/**
+ * Adds keys in document order; a name that repeats gets `_1`, `_2`… as evtx_dump does, so an array value
+ * always means one typed array and never a repeated element.
+ */
 class KeyedValues {
-  private readonly byKey = new Map<string, Json[]>();
+  private readonly byKey = new Map<string, Json>();
 
   add(key: string, value: Json): void {
-    const list = this.byKey.get(key);
-    if (list === undefined) this.byKey.set(key, [value]);
-    else list.push(value);
+    let unique = key;
+    for (let n = 1; this.byKey.has(unique); n++) unique = `${key}_${n}`;
+    this.byKey.set(unique, value);
   }
 
   get size(): number {
@@ -33,7 +37,7 @@ class KeyedValues {
   }
 
   into(target: JsonObject): JsonObject {
-    for (const [key, list] of this.byKey) target[key] = list.length === 1 ? list[0]! : list;
+    for (const [key, value] of this.byKey) target[key] = value;
     return target;
   }
 }
@@ -61,16 +65,18 @@ function split(children: readonly XmlContent[]): { elements: XmlElement[]; text:
   return { elements, text: textContent(parts) };
 }
 
+function attributesJson(element: XmlElement): JsonObject {
+  const attrs = object();
+  for (const [name, value] of element.attrs) attrs[name] = value;
+  return attrs;
+}
+
 /** The generic element mapping (see the module comment). Recursion is bounded by the parser's depth caps. */
 export function elementJson(element: XmlElement): Json {
   const { elements, text } = split(element.children);
   if (element.attrs.length === 0 && elements.length === 0) return text ?? null;
   const out = object();
-  if (element.attrs.length > 0) {
-    const attrs = object();
-    for (const [name, value] of element.attrs) attrs[name] = value;
-    out['#attributes'] = attrs;
-  }
+  if (element.attrs.length > 0) out['#attributes'] = attributesJson(element);
   const keyed = new KeyedValues();
   for (const child of elements) keyed.add(child.name, elementJson(child));
   keyed.into(out);
@@ -86,6 +92,7 @@ function attr(element: XmlElement | undefined, name: string): Value | undefined 
 /** EventData: named <Data> elements become keys; their content is mapped without the Name attribute. */
 function eventDataJson(element: XmlElement): Json {
   const keyed = new KeyedValues();
+  if (element.attrs.length > 0) keyed.add('#attributes', attributesJson(element));
   for (const child of element.children) {
     if (!isElement(child)) continue;
     const name = child.name === 'Data' ? attr(child, 'Name') : undefined;
@@ -103,6 +110,12 @@ function text(element: XmlElement | undefined): Value | undefined {
   return element === undefined ? undefined : split(element.children).text;
 }
 
+/** Records forwarded as plain XML carry IDs as text; the headline gives them as numbers when exact. */
+function numeric(value: Value | undefined): Value | undefined {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return value;
+  return Number(value);
+}
+
 export interface RecordHeader {
   recordId: number | string;
   /** The record header's write time, used when the XML has no TimeCreated. */
@@ -114,9 +127,9 @@ export function recordJson(content: readonly XmlContent[], header: RecordHeader)
   const event = content.find(isElement);
   const system = child(event, 'System');
   const out = object();
-  out.EventRecordID = text(child(system, 'EventRecordID')) ?? header.recordId;
+  out.EventRecordID = numeric(text(child(system, 'EventRecordID'))) ?? header.recordId;
   out.TimeCreated = attr(child(system, 'TimeCreated'), 'SystemTime') ?? header.written;
-  out.EventID = text(child(system, 'EventID')) ?? null;
+  out.EventID = numeric(text(child(system, 'EventID'))) ?? null;
   out.Provider = attr(child(system, 'Provider'), 'Name') ?? null;
   out.Channel = text(child(system, 'Channel')) ?? null;
   out.Computer = text(child(system, 'Computer')) ?? null;
