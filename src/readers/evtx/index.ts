@@ -1,7 +1,7 @@
 // The EVTX reader: Windows XML Event Log files read chunk by chunk (memory stays at one 64 KiB chunk plus
 // its records whatever the file size). Damaged chunks and records are skipped and counted:
 //   evtx.bad_chunk_magic, evtx.truncated_chunk, evtx.chunk_crc_mismatch, evtx.records_crc_mismatch,
-//   evtx.bad_record, evtx.bad_binxml, evtx.depth_exceeded, evtx.header_crc_mismatch.
+//   evtx.zeroed_chunk, evtx.bad_record, evtx.bad_binxml, evtx.depth_exceeded, evtx.header_crc_mismatch.
 // `records()` yields the JSON form of record-json.ts; `events()` maps it to a WinEvent and normalises it.
 import { z } from 'zod';
 import type { Event } from '../../core/events.js';
@@ -28,7 +28,7 @@ export const evtxOptions = z.strictObject({
   /** `report`: count checksum mismatches and read the chunk anyway; `skip_chunk`: count and skip it; `ignore`: do not check. */
   checksums: z.enum(['report', 'skip_chunk', 'ignore']).default('report'),
   /** Deepest element nesting in a record; deeper records are skipped as `evtx.depth_exceeded`. Windows uses under 10. */
-  max_element_depth: z.number().int().min(4).max(1000).default(64),
+  max_element_depth: z.number().int().min(2).max(1000).default(64),
   /** Deepest chain of templates and Binary XML values nested in substitutions (`evtx.depth_exceeded`). */
   max_fragment_nesting: z.number().int().min(1).max(64).default(8),
 });
@@ -68,6 +68,8 @@ export async function* readEvtx(stream: ByteStream, ctx: ReadContext<EvtxOptions
   if (header.dirty) health.notes.push('the file was not closed cleanly (dirty flag): read to its last whole record');
   health.bytes = FILE_HEADER_SIZE;
   const problems: ChunkProblem[] = [];
+  // All-zero chunks are unused space at the end of a preallocated file, or damage when a chunk follows them.
+  let zeroedChunks: number[] = [];
   for (;;) {
     await input.ensure(CHUNK_SIZE);
     if (input.available === 0) break;
@@ -79,6 +81,12 @@ export async function* readEvtx(stream: ByteStream, ctx: ReadContext<EvtxOptions
       break;
     }
     const state = checkChunk(chunk, offset, options, problems);
+    if (state === 'empty') {
+      zeroedChunks.push(offset);
+      continue;
+    }
+    for (const at of zeroedChunks) health.anomalies.add('evtx.zeroed_chunk', { offset: at, detail: 'all-zero chunk before a used one' });
+    zeroedChunks = [];
     const batch: ParsedRecord[] = [];
     if (state === 'ok') {
       for (const record of chunkRecords(chunk, offset, options, problems)) {
@@ -89,6 +97,7 @@ export async function* readEvtx(stream: ByteStream, ctx: ReadContext<EvtxOptions
     report(health, problems);
     if (batch.length > 0) yield batch;
   }
+  if (zeroedChunks.length > 0) health.notes.push(`${zeroedChunks.length} unused (all-zero) chunks at the end`);
 }
 
 /** A value as Windows renders it in text: what the Sysmon/Security mappings compare and store. */
