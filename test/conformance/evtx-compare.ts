@@ -328,8 +328,7 @@ export function equivalence(ours: string, theirs: string, isAttribute: boolean):
   if ((ours === 'True' || ours === 'False' || ours === 'true' || ours === 'false') && ours.toLowerCase() === theirs.toLowerCase()) return 'bool-case';
   const systemtime = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.(\d{3})Z$/.exec(ours);
   if (systemtime !== null && theirs === `${systemtime[1]} ${systemtime[2]}${systemtime[3] === '000' ? '' : `.000${systemtime[3]}`}`) return 'systemtime-ms-as-us';
-  const filetime = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d{7})Z$/.exec(ours);
-  if (filetime !== null && theirs.startsWith(`${filetime[1]} ${filetime[2]}`)) return 'filetime-format';
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/.test(ours) && referenceMicros(ours) === xmlMicros(theirs)) return 'filetime-format';
   return undefined;
 }
 
