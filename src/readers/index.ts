@@ -2,8 +2,10 @@
 // Adding a format: a folder under readers/ and one line here.
 import { evtxReader } from './evtx/index.js';
 import type { Reader } from './reader.js';
+import { zeekReader } from './zeek/index.js';
 
 export const READERS: readonly Reader<any>[] = [
+  zeekReader,
   evtxReader,
 ];
 
