@@ -35,6 +35,8 @@ export const evtxOptions = z.strictObject({
 export type EvtxOptions = z.infer<typeof evtxOptions>;
 
 const CHUNK_HEADER_SIZE = 512;
+/** Problems that cost one record (the others concern a whole chunk). */
+const RECORD_DAMAGE = new Set(['evtx.bad_record', 'evtx.bad_binxml', 'evtx.depth_exceeded']);
 
 export interface ParsedRecord {
   /** Byte offset of the record in the file: the evidence location. */
@@ -93,7 +95,7 @@ export async function* readEvtx(stream: ByteStream, ctx: ReadContext<EvtxOptions
         batch.push({ offset: record.offset, json: recordJson(record.content, record) });
       }
     }
-    health.records += batch.length + problems.filter((p) => p.code !== 'evtx.chunk_crc_mismatch' && p.code !== 'evtx.records_crc_mismatch').length;
+    health.records += batch.length + problems.filter((p) => RECORD_DAMAGE.has(p.code)).length;
     report(health, problems);
     if (batch.length > 0) yield batch;
   }
