@@ -19,7 +19,7 @@ export function isElement(node: XmlContent): node is XmlElement {
 export class BinXmlError extends Error {
   constructor(
     message: string,
-    readonly code: 'evtx.bad_binxml' | 'evtx.depth_exceeded' = 'evtx.bad_binxml',
+    readonly code: 'evtx.bad_binxml' | 'evtx.depth_exceeded' | 'evtx.record_too_large' = 'evtx.bad_binxml',
   ) {
     super(message);
   }
@@ -30,6 +30,16 @@ export interface BinXmlLimits {
   maxElementDepth: number;
   /** Deepest chain of templates and Binary XML values nested inside substitution values. */
   maxFragmentNesting: number;
+  /**
+   * Most elements and values one record may expand to. Templates can instantiate other templates many times
+   * over, so a small record could otherwise expand exponentially (as XML entity bombs do).
+   */
+  maxRecordNodes: number;
+}
+
+/** What is left of a record's expansion budget. */
+interface Budget {
+  left: number;
 }
 
 // Template-side nodes: literal parts, substitution slots and nested template instances.
@@ -49,7 +59,7 @@ interface Instance {
 type TemplatePart = Value | Substitution | Instance;
 type TemplateNode = TemplateElement | TemplatePart;
 /** A substitution value: a typed value, or the elements of a nested Binary XML value. */
-type SubstitutionValue = { value: Value; type: number } | { elements: XmlContent[]; type: number };
+type SubstitutionValue = { value: Value; type: number } | { elements: XmlContent[]; type: number; cost: number };
 
 const TOKEN = {
   EOF: 0x00,
@@ -96,15 +106,15 @@ export class ChunkBinXml {
 
   /** Expands the Binary XML fragment in [start, end) of the chunk into elements. */
   expand(start: number, end: number): XmlContent[] {
-    return this.expandFragment(start, end, 0);
+    return this.expandFragment(start, end, 0, { left: this.limits.maxRecordNodes });
   }
 
-  private expandFragment(start: number, end: number, nesting: number): XmlContent[] {
+  private expandFragment(start: number, end: number, nesting: number, budget: Budget): XmlContent[] {
     if (nesting > this.limits.maxFragmentNesting) {
       throw new BinXmlError(`Binary XML nested deeper than ${this.limits.maxFragmentNesting} fragments`, 'evtx.depth_exceeded');
     }
-    const { nodes } = this.parseTokens(start, end, nesting, false);
-    return instantiate(nodes, []);
+    const { nodes } = this.parseTokens(start, end, nesting, false, budget);
+    return instantiate(nodes, [], budget);
   }
 
   private u16(at: number, end: number): number {
@@ -133,21 +143,21 @@ export class ChunkBinXml {
   }
 
   /** A template definition by chunk offset: next-template offset (4), GUID (16), data size (4), body. */
-  private template(offset: number, nesting: number): { nodes: TemplateNode[]; size: number } {
+  private template(offset: number, nesting: number, budget: Budget): { nodes: TemplateNode[]; size: number } {
     if (offset + 24 > this.buf.length) throw new BinXmlError(`template at ${offset} is outside its chunk`);
     const size = this.buf.readUInt32LE(offset + 20);
     const bodyEnd = offset + 24 + size;
     if (bodyEnd > this.buf.length) throw new BinXmlError(`template at ${offset} overruns its chunk`);
     let nodes = this.templates.get(offset);
     if (nodes === undefined) {
-      nodes = this.parseTokens(offset + 24, bodyEnd, nesting + 1, true).nodes;
+      nodes = this.parseTokens(offset + 24, bodyEnd, nesting + 1, true, budget).nodes;
       this.templates.set(offset, nodes);
     }
     return { nodes, size: 24 + size };
   }
 
   /** Substitution values after a template instance: count (4), count × (size 2, type 1, pad 1), values. */
-  private substitutionValues(pos: number, end: number, nesting: number): { values: SubstitutionValue[]; end: number } {
+  private substitutionValues(pos: number, end: number, nesting: number, budget: Budget): { values: SubstitutionValue[]; end: number } {
     const count = this.u32(pos, end);
     let at = pos + 4;
     if (count * 4 > end - at) throw new BinXmlError(`${count} substitution values cannot fit in the record`);
@@ -158,8 +168,12 @@ export class ChunkBinXml {
       const type = this.buf[at + 2]!;
       const valueEnd = valueAt + size;
       if (valueEnd > end) throw new BinXmlError(`substitution value ${i} overruns the record`);
-      if (type === TYPE.BINXML) values[i] = { elements: this.expandFragment(valueAt, valueEnd, nesting + 1), type };
-      else values[i] = { value: decodeSized(this.buf, valueAt, valueEnd, type), type };
+      if (type === TYPE.BINXML) {
+        // What the value cost to expand is charged again each time a template slot repeats it.
+        const before = budget.left;
+        const elements = this.expandFragment(valueAt, valueEnd, nesting + 1, budget);
+        values[i] = { elements, type, cost: before - budget.left };
+      } else values[i] = { value: decodeSized(this.buf, valueAt, valueEnd, type), type };
       valueAt = valueEnd;
     }
     return { values, end: valueAt };
@@ -170,7 +184,7 @@ export class ChunkBinXml {
    * carry a 2-byte dependency id only inside template definitions (records forwarded by Windows Event
    * Collector hold plain elements without it).
    */
-  private parseTokens(start: number, end: number, nesting: number, inTemplate: boolean): { nodes: TemplateNode[]; end: number } {
+  private parseTokens(start: number, end: number, nesting: number, inTemplate: boolean, budget: Budget): { nodes: TemplateNode[]; end: number } {
     if (nesting > this.limits.maxFragmentNesting) {
       throw new BinXmlError(`templates nested deeper than ${this.limits.maxFragmentNesting}`, 'evtx.depth_exceeded');
     }
@@ -285,9 +299,9 @@ export class ChunkBinXml {
             // lies after this token (first use in the chunk), else it was defined earlier in the chunk.
             const definition = this.u32(pos + 6, end);
             pos += 10;
-            const { nodes, size } = this.template(definition, nesting);
+            const { nodes, size } = this.template(definition, nesting, budget);
             if (definition >= pos) pos += size;
-            const subs = this.substitutionValues(pos, end, nesting);
+            const subs = this.substitutionValues(pos, end, nesting, budget);
             pos = subs.end;
             add({ template: nodes, values: subs.values });
             break;
@@ -345,23 +359,32 @@ function isInstance(part: TemplatePart): part is Instance {
  * Fills a template's slots with substitution values. Recursion follows the template's element depth and
  * its nested instances, both capped when the template was parsed.
  */
-function instantiate(nodes: readonly TemplateNode[], values: readonly SubstitutionValue[]): XmlContent[] {
-  const out: XmlContent[] = [];
+function instantiate(
+  nodes: readonly TemplateNode[],
+  values: readonly SubstitutionValue[],
+  budget: Budget,
+  out: XmlContent[] = [],
+): XmlContent[] {
   for (const node of nodes) {
+    if (--budget.left < 0) throw new BinXmlError('record expands to too many elements and values', 'evtx.record_too_large');
     if (isTemplateElement(node)) {
       const attrs: [string, Value][] = [];
       for (const attr of node.attrs) {
         const value = attributeValue(attr.parts, values);
         if (value !== undefined) attrs.push([attr.name, value]);
       }
-      out.push({ name: node.name, attrs, children: instantiate(node.children, values) });
+      out.push({ name: node.name, attrs, children: instantiate(node.children, values, budget) });
     } else if (isSubstitution(node)) {
       const v = values[node.sub];
       if (v === undefined) continue;
-      if ('elements' in v) out.push(...v.elements);
+      // A loop, not push(...elements): a spread of a huge array overflows the call stack.
+      if ('elements' in v) {
+        budget.left -= v.cost;
+        for (const element of v.elements) out.push(element);
+      }
       else if (!(node.optional && v.type === TYPE.NULL)) out.push(v.value);
     } else if (isInstance(node)) {
-      out.push(...instantiate(node.template, node.values));
+      instantiate(node.template, node.values, budget, out);
     } else {
       out.push(node);
     }

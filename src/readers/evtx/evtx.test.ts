@@ -230,6 +230,61 @@ describe('EVTX reader on damaged files (RELIABILITY E32)', () => {
     expect(anomalies).toEqual({ 'evtx.depth_exceeded': 1 });
   });
 
+  it('stops a record whose templates multiply into too many nodes', async () => {
+    // Record 1 defines template A at chunk offset 550: 50 empty elements <a/>. Record 2 defines template B,
+    // whose body instantiates A 3 000 times: 150 000 elements from a 42 KiB record.
+    const aAt = 512 + 24 + 4 + 10;
+    const name = Buffer.alloc(12);
+    name.writeUInt16LE(1, 6);
+    name.write('a', 8, 'utf16le');
+    const element = (inline: boolean): Buffer => {
+      const open = Buffer.alloc(11);
+      open[0] = 0x01;
+      open.writeUInt32LE(aAt + 24 + 4 + 11, 7);
+      return Buffer.concat([open, inline ? name : Buffer.alloc(0), Buffer.from([0x03])]);
+    };
+    const bodyA = Buffer.concat([Buffer.from([0x0f, 1, 1, 0]), element(true), ...Array.from({ length: 49 }, () => element(false)), Buffer.from([0])]);
+    const definition = (body: Buffer): Buffer => {
+      const head = Buffer.alloc(24);
+      head.writeUInt32LE(body.length, 20);
+      return Buffer.concat([head, body]);
+    };
+    const instance = (defAt: number): Buffer => {
+      const b = Buffer.from([0x0c, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+      b.writeUInt32LE(defAt, 6);
+      return b;
+    };
+    const noValues = Buffer.alloc(4);
+    const record1 = record(1, Buffer.concat([Buffer.from([0x0f, 1, 1, 0]), instance(aAt), definition(bodyA), noValues, Buffer.from([0])]));
+    const bAt = 512 + record1.length + 24 + 4 + 10;
+    const bodyB = Buffer.concat([Buffer.from([0x0f, 1, 1, 0]), ...Array.from({ length: 3000 }, () => Buffer.concat([instance(aAt), noValues])), Buffer.from([0])]);
+    const record2 = record(2, Buffer.concat([Buffer.from([0x0f, 1, 1, 0]), instance(bAt), definition(bodyB), noValues, Buffer.from([0])]));
+    const file = evtxFile([chunkWith([record1, record2])]);
+    const capped = await read(file);
+    expect(capped.records).toHaveLength(1);
+    expect(capped.anomalies).toEqual({ 'evtx.record_too_large': 1 });
+    const raised = await read(file, { max_record_nodes: 200_000 });
+    expect(raised.records).toHaveLength(2);
+    expect(raised.anomalies).toEqual({});
+  });
+
+  it('survives random byte damage anywhere in the records: every record is read or counted', async () => {
+    let seed = 20261128;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let round = 0; round < 300; round++) {
+      const file = Buffer.from(FIXTURE);
+      for (let i = 0, n = 1 + Math.floor(random() * 16); i < n; i++) {
+        file[4096 + 512 + Math.floor(random() * (65536 - 512))] = Math.floor(random() * 256);
+      }
+      const { records, health } = await read(file, { checksums: 'ignore' });
+      expect(health.records).toBeGreaterThanOrEqual(records.length);
+      expect(() => JSON.stringify(records)).not.toThrow();
+    }
+  });
+
   it('applies the element depth limit from the config', async () => {
     const { records, anomalies } = await read(FIXTURE, { max_element_depth: 2 });
     expect(records).toHaveLength(0);

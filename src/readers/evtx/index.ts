@@ -1,7 +1,8 @@
 // The EVTX reader: Windows XML Event Log files read chunk by chunk (memory stays at one 64 KiB chunk plus
 // its records whatever the file size). Damaged chunks and records are skipped and counted:
 //   evtx.bad_chunk_magic, evtx.truncated_chunk, evtx.chunk_crc_mismatch, evtx.records_crc_mismatch,
-//   evtx.zeroed_chunk, evtx.bad_record, evtx.bad_binxml, evtx.depth_exceeded, evtx.header_crc_mismatch.
+//   evtx.zeroed_chunk, evtx.bad_record, evtx.bad_binxml, evtx.depth_exceeded, evtx.record_too_large,
+//   evtx.header_crc_mismatch.
 // `records()` yields the JSON form of record-json.ts; `events()` maps it to a WinEvent and normalises it.
 import { z } from 'zod';
 import type { Event } from '../../core/events.js';
@@ -31,12 +32,14 @@ export const evtxOptions = z.strictObject({
   max_element_depth: z.number().int().min(2).max(1000).default(64),
   /** Deepest chain of templates and Binary XML values nested in substitutions (`evtx.depth_exceeded`). */
   max_fragment_nesting: z.number().int().min(1).max(64).default(8),
+  /** Most elements and values one record may expand to (`evtx.record_too_large`); real records have a few hundred. */
+  max_record_nodes: z.number().int().min(100).default(100_000),
 });
 export type EvtxOptions = z.infer<typeof evtxOptions>;
 
 const CHUNK_HEADER_SIZE = 512;
 /** Problems that cost one record (the others concern a whole chunk). */
-const RECORD_DAMAGE = new Set(['evtx.bad_record', 'evtx.bad_binxml', 'evtx.depth_exceeded']);
+const RECORD_DAMAGE = new Set(['evtx.bad_record', 'evtx.bad_binxml', 'evtx.depth_exceeded', 'evtx.record_too_large']);
 
 export interface ParsedRecord {
   /** Byte offset of the record in the file: the evidence location. */
@@ -49,6 +52,7 @@ function chunkOptions(options: EvtxOptions): ChunkOptions {
     checksums: options.checksums,
     maxElementDepth: options.max_element_depth,
     maxFragmentNesting: options.max_fragment_nesting,
+    maxRecordNodes: options.max_record_nodes,
   };
 }
 
