@@ -268,7 +268,7 @@ describe('EVTX reader on damaged files (RELIABILITY E32)', () => {
     expect(raised.anomalies).toEqual({});
   });
 
-  it('survives random byte damage anywhere in the records: every record is read or counted', async () => {
+  it('survives random byte damage anywhere in the records without throwing', async () => {
     let seed = 20261128;
     const random = (): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
