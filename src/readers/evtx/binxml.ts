@@ -2,7 +2,7 @@
 // tokens, template definitions (cached per chunk by offset), substitutions and nested Binary XML values,
 // expanded into a plain element tree. Element nesting is walked with an explicit stack; template and
 // nested-value recursion is capped, because attacker-made files can nest without end.
-import { decodeInline, decodeSized, TYPE, ValueError, type Scalar, type Value, utf16 } from './values.js';
+import { decodeInline, decodeSized, TYPE, utf16, ValueError, valueText, type Value } from './values.js';
 
 /** An expanded element: attributes in order, then content (text values and child elements) in order. */
 export interface XmlElement {
@@ -326,13 +326,6 @@ export class ChunkBinXml {
   }
 }
 
-/** Text of content parts joined: the form a value takes when it shares an element or attribute with others. */
-function text(value: Value): string {
-  if (value === null) return '';
-  if (Array.isArray(value)) return value.map((v) => (v === null ? '' : String(v))).join(',');
-  return String(value);
-}
-
 /** Joins an attribute's parts into one value; undefined when an optional substitution left it empty. */
 function attributeValue(parts: TemplatePart[], values: readonly SubstitutionValue[]): Value | undefined {
   const resolved: Value[] = [];
@@ -348,7 +341,7 @@ function attributeValue(parts: TemplatePart[], values: readonly SubstitutionValu
   }
   if (resolved.length === 0) return parts.length === 0 ? '' : undefined;
   if (resolved.length === 1) return resolved[0]!;
-  return resolved.map(text).join('');
+  return resolved.map(valueText).join('');
 }
 
 function isInstance(part: TemplatePart): part is Instance {
@@ -392,4 +385,4 @@ function instantiate(
   return out;
 }
 
-export type { Scalar, Value };
+export type { Value };

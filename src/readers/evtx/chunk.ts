@@ -10,32 +10,22 @@ export const FILE_MAGIC = Buffer.from('ElfFile\0', 'latin1');
 export const CHUNK_MAGIC = Buffer.from('ElfChnk\0', 'latin1');
 export const FILE_HEADER_SIZE = 4096;
 export const CHUNK_SIZE = 65536;
-const CHUNK_HEADER_SIZE = 512;
+export const CHUNK_HEADER_SIZE = 512;
 const RECORD_MAGIC = 0x00002a2a;
 /** Magic (4), size (4), record id (8), written time (8), then Binary XML, then the size again (4). */
 const RECORD_OVERHEAD = 28;
 const FILE_FLAG_DIRTY = 0x1;
 
 export interface FileHeader {
-  chunkCount: number;
-  nextRecordId: bigint;
-  majorVersion: number;
-  minorVersion: number;
+  /** Set while the log is open for writing: a file copied from a live system is usually dirty. */
   dirty: boolean;
-  full: boolean;
   crcOk: boolean;
 }
 
 /** Reads the 4096-byte file header (the caller checked the magic and the length). */
 export function parseFileHeader(buf: Buffer): FileHeader {
-  const flags = buf.readUInt32LE(120);
   return {
-    nextRecordId: buf.readBigUInt64LE(24),
-    minorVersion: buf.readUInt16LE(36),
-    majorVersion: buf.readUInt16LE(38),
-    chunkCount: buf.readUInt16LE(42),
-    dirty: (flags & FILE_FLAG_DIRTY) !== 0,
-    full: (flags & 0x2) !== 0,
+    dirty: (buf.readUInt32LE(120) & FILE_FLAG_DIRTY) !== 0,
     crcOk: crc32(buf.subarray(0, 120)) === buf.readUInt32LE(124),
   };
 }
@@ -44,8 +34,8 @@ export interface EvtxRecord {
   /** Byte offset of the record in the file. */
   offset: number;
   recordId: number | string;
-  /** The record header's write time (ISO 8601), kept for records whose XML has no TimeCreated. */
-  written: string;
+  /** The record header's write time (ISO 8601), for records whose XML has no TimeCreated: made on demand. */
+  written: () => string;
   content: XmlContent[];
 }
 
@@ -143,7 +133,8 @@ export function* chunkRecords(
       pos += size;
       continue;
     }
-    yield { offset: at, recordId, written: filetime(chunk, pos + 16), content };
+    const timeAt = pos + 16;
+    yield { offset: at, recordId, written: () => filetime(chunk, timeAt), content };
     pos += size;
   }
 }

@@ -14,6 +14,7 @@ import type { ReadContext, Reader } from '../reader.js';
 import { normaliseWinEvent } from '../winevent/normalise.js';
 import type { WinEvent } from '../winevent/win-event.js';
 import {
+  CHUNK_HEADER_SIZE,
   CHUNK_SIZE,
   checkChunk,
   chunkRecords,
@@ -37,7 +38,6 @@ export const evtxOptions = z.strictObject({
 });
 export type EvtxOptions = z.infer<typeof evtxOptions>;
 
-const CHUNK_HEADER_SIZE = 512;
 /** Problems that cost one record (the others concern a whole chunk). */
 const RECORD_DAMAGE = new Set(['evtx.bad_record', 'evtx.bad_binxml', 'evtx.depth_exceeded', 'evtx.record_too_large']);
 

@@ -11,6 +11,7 @@
 //   - in EventData, <Data Name="X">v</Data> is the key "X"; unnamed <Data> elements are the key "Data".
 // Integers beyond 2^53 are decimal strings; objects are prototype-free, so `__proto__` is an ordinary key.
 import { isElement, type Value, type XmlContent, type XmlElement } from './binxml.js';
+import { valueText } from './values.js';
 
 export type Json = Value | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -42,17 +43,11 @@ class KeyedValues {
   }
 }
 
-function textOf(value: Value): string {
-  if (value === null) return '';
-  if (Array.isArray(value)) return value.map((v) => (v === null ? '' : String(v))).join(',');
-  return String(value);
-}
-
 /** An element's text: one part keeps its type; several are joined as text. */
 function textContent(parts: Value[]): Value | undefined {
   if (parts.length === 0) return undefined;
   if (parts.length === 1) return parts[0]!;
-  return parts.map(textOf).join('');
+  return parts.map(valueText).join('');
 }
 
 function split(children: readonly XmlContent[]): { elements: XmlElement[]; text: Value | undefined } {
@@ -119,7 +114,7 @@ function numeric(value: Value | undefined): Value | undefined {
 export interface RecordHeader {
   recordId: number | string;
   /** The record header's write time, used when the XML has no TimeCreated. */
-  written: string;
+  written: () => string;
 }
 
 /** The JSON record for one EVTX record's expanded content. */
@@ -128,7 +123,7 @@ export function recordJson(content: readonly XmlContent[], header: RecordHeader)
   const system = child(event, 'System');
   const out = object();
   out.EventRecordID = numeric(text(child(system, 'EventRecordID'))) ?? header.recordId;
-  out.TimeCreated = attr(child(system, 'TimeCreated'), 'SystemTime') ?? header.written;
+  out.TimeCreated = attr(child(system, 'TimeCreated'), 'SystemTime') ?? header.written();
   out.EventID = numeric(text(child(system, 'EventID'))) ?? null;
   out.Provider = attr(child(system, 'Provider'), 'Name') ?? null;
   out.Channel = text(child(system, 'Channel')) ?? null;

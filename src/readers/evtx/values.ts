@@ -44,6 +44,13 @@ const FIXED_SIZE = new Map<number, number>([
 
 export class ValueError extends Error {}
 
+/** A value as text, for when it shares an element or attribute with other parts (arrays comma-joined). */
+export function valueText(value: Value): string {
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.map((v) => (v === null ? '' : String(v))).join(',');
+  return String(value);
+}
+
 const ansiDecoder = new TextDecoder('windows-1252');
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const HEX_UPPER = HEX.map((h) => h.toUpperCase());
