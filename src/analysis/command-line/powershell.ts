@@ -38,7 +38,7 @@ export function powershellScript(args: readonly string[], maxDecoded: number): P
     }
     if (isPrefixOf(name, 'command')) return { script: args.slice(i + 1).join(' '), encoded: false };
     if (name === 'f' || isPrefixOf(name, 'file', 2)) return undefined;
-    if (VALUE_PARAMETERS.some((p) => p === name || (name.length >= 2 && p.startsWith(name)))) i++;
+    if (VALUE_PARAMETERS.some((p) => p.startsWith(name))) i++;
   }
   return undefined;
 }
