@@ -2,9 +2,9 @@
 // password-archives or encodes data. Recognition is by tool and arguments (analysis/command-line), so
 // quoting, case, option order, long options, full paths and shell/cmd/PowerShell wrappers do not hide it.
 import { z } from 'zod';
-import type { Event, ProcessEvent } from '../../core/events.js';
+import type { Event } from '../../core/events.js';
 import { findingId, type Finding, type Technique } from '../../core/findings.js';
-import { analyseCommandLine, describeKey, CRYPTO_FORMS, type CryptoForm, type CryptoUse } from '../../analysis/command-line/index.js';
+import { analyseProcessEvent, commandLineLimitOptions, describeKey, CRYPTO_FORMS, type CryptoForm, type CryptoUse } from '../../analysis/command-line/index.js';
 import type { DetectorSpec } from '../detector.js';
 
 export const ANALYTIC = 'seed-encryption-before-exfil';
@@ -50,12 +50,7 @@ export const options = z.strictObject({
   scores: z.strictObject(scoresShape).prefault({}),
   /** Added when the output goes straight to a network tool on the same command line (capped at 10): that is the exfiltration itself. */
   sent_bonus: score.default(1),
-  /** Longest command line analysed (characters). 32 KiB is the Windows CreateProcess limit. */
-  max_command_line_length: z.number().int().min(256).default(32_768),
-  /** Deepest wrapper nesting unwrapped (cmd /c → powershell -enc → bash -c …); real attacks use two or three. */
-  max_nesting_depth: z.number().int().min(1).max(32).default(6),
-  /** Most simple commands analysed from one command line. */
-  max_commands: z.number().int().min(1).default(256),
+  ...commandLineLimitOptions,
 });
 export type Options = z.infer<typeof options>;
 
@@ -68,14 +63,6 @@ export function techniqueOf(use: CryptoUse): Technique {
   if (use.category === 'encrypt') return 'T1048.001';
   if (use.category === 'archive') return use.sentWith === undefined ? 'T1560' : 'T1048.001';
   return use.sentWith === undefined ? 'T1027' : 'T1048.003';
-}
-
-/** The command-line analysis of a process event, with the limits from options. */
-export function analyseProcess(event: ProcessEvent, opts: Pick<Options, 'max_command_line_length' | 'max_nesting_depth' | 'max_commands'>) {
-  return analyseCommandLine(
-    { commandLine: event.process.command_line, argv: event.argv, image: event.process.image },
-    { maxLength: opts.max_command_line_length, maxDepth: opts.max_nesting_depth, maxCommands: opts.max_commands },
-  );
 }
 
 function reasonFor(use: CryptoUse, image: string | undefined): string {
@@ -97,7 +84,7 @@ export const seedEncryptionBeforeExfil: DetectorSpec<Options> = {
     return {
       onEvent(event: Event, emit) {
         if (event.kind !== 'process') return;
-        const { uses, expansion } = analyseProcess(event, opts);
+        const { uses, expansion } = analyseProcessEvent(event, opts);
         if (uses.length === 0) return;
         // The riskiest use speaks for the process; the others are kept in details.
         const top = uses.reduce((best, use) => (risk(use) > risk(best) ? use : best));
