@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, FileEvent, ProcessEvent } from '../../core/events.js';
+import { AnomalyCounter } from '../../core/anomalies.js';
 import type { Finding } from '../../core/findings.js';
 import { options, seedEncryptedFileStaged } from './index.js';
 
@@ -13,8 +14,10 @@ function proc(commandLine: string, pid: number, extra: Partial<ProcessEvent> = {
   line++;
   return { kind: 'process', ts: T0 + line, host: 'WS01', process: { pid, command_line: commandLine }, source: { reader: 'test', path: 'f.jsonl', line }, ...extra };
 }
+let limits = new AnomalyCounter();
 function run(events: Event[], raw: unknown = {}): Finding[] {
-  const detector = seedEncryptedFileStaged.create(options.parse(raw));
+  limits = new AnomalyCounter();
+  const detector = seedEncryptedFileStaged.create(options.parse(raw), limits);
   const out: Finding[] = [];
   for (const e of events) detector.onEvent(e, (f) => out.push(f));
   detector.flush((f) => out.push(f));
@@ -93,18 +96,22 @@ describe('seed-encrypted-file-staged: state, options, determinism', () => {
     for (let pid = 2; pid <= 5; pid++) events.push(proc(`gpg -c f${pid}`, pid));
     events.push(file('/srv/o.zip', { process: { pid: 1 } }));
     expect(run(events, { max_flagged_per_host: 8 })).toHaveLength(1);
+    expect(limits.count('seed-encrypted-file-staged.max_flagged_per_host')).toBe(0);
     expect(run(events, { max_flagged_per_host: 3 })).toEqual([]);
+    expect(limits.count('seed-encrypted-file-staged.max_flagged_per_host')).toBe(3);
   });
   it('forgets the oldest host past max_hosts', () => {
     const events: Event[] = [proc('zip -e -r /srv/o.zip /srv', 1, { host: 'H0' }), proc('gpg -c a', 2, { host: 'H1' }), proc('gpg -c a', 2, { host: 'H2' })];
     events.push(file('/srv/o.zip', { host: 'H0', process: { pid: 1 } }));
     expect(run(events, { max_hosts: 3 })).toHaveLength(1);
     expect(run(events, { max_hosts: 2 })).toEqual([]);
+    expect(limits.count('seed-encrypted-file-staged.max_hosts')).toBe(1);
   });
   it('reports again once a path falls out of max_reported_paths', () => {
     const events = [file('/tmp/a.enc', { action: 'write' }), file('/tmp/b.enc'), file('/tmp/a.enc', { action: 'write' })];
     expect(run(events)).toHaveLength(2);
     expect(run(events, { max_reported_paths: 1 })).toHaveLength(3);
+    expect(limits.count('seed-encrypted-file-staged.max_reported_paths')).toBe(2);
   });
   it('takes paths and extensions from config', () => {
     expect(run([file('/data/out/x.crypt')], { paths: ['/data/*'], extensions: { crypt: 6 } })[0]!.risk).toBe(6);

@@ -7,6 +7,7 @@ import { findingId, type Finding } from '../../core/findings.js';
 import { analyseProcessEvent, commandLineLimitOptions } from '../../analysis/command-line/index.js';
 import { compileGlob, extensionOf, globMatches, normalisePath } from '../../analysis/paths/index.js';
 import type { DetectorSpec } from '../detector.js';
+import { CappedMap } from '../state/capped-map.js';
 
 export const ANALYTIC = 'seed-encrypted-file-staged';
 
@@ -49,13 +50,6 @@ interface Flagged {
   image?: string;
 }
 
-/** A Map that forgets its oldest entry when full (insertion order is age order: entries are re-inserted on update). */
-function setCapped<K, V>(map: Map<K, V>, key: K, value: V, cap: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > cap) map.delete(map.keys().next().value as K);
-}
-
 function processKeys(p: ProcessRef | undefined): string[] {
   if (p === undefined) return [];
   const keys: string[] = [];
@@ -71,30 +65,26 @@ export const seedEncryptedFileStaged: DetectorSpec<Options> = {
   description: 'Encrypted-looking files and password archives written to staging folders or by encrypting processes (seed analytic 3)',
   consumes: ['process', 'file'],
   options,
-  create(opts) {
+  create(opts, limits) {
     const globs = opts.paths.map(compileGlob);
     const extensions = new Map(Object.entries(opts.extensions));
     const archives = new Map(Object.entries(opts.archive_extensions));
     /** host → process key (`guid:…`, `pid:…`) or `out:<normalised path>` → what flagged it. */
-    const flaggedByHost = new Map<string, Map<string, Flagged>>();
-    const reported = new Map<string, true>();
+    const flaggedByHost = new CappedMap<string, CappedMap<string, { flagged?: Flagged }>>(opts.max_hosts, limits, `${ANALYTIC}.max_hosts`);
+    const reported = new CappedMap<string, { seen: boolean }>(opts.max_reported_paths, limits, `${ANALYTIC}.max_reported_paths`);
+    const forget = (): void => {};
 
     const remember = (event: ProcessEvent): void => {
       const { uses } = analyseProcessEvent(event, opts);
       if (uses.length === 0) return;
-      const host = event.host ?? '';
-      let flagged = flaggedByHost.get(host);
-      if (flagged === undefined) {
-        flagged = new Map();
-        setCapped(flaggedByHost, host, flagged, opts.max_hosts);
-      }
+      const flagged = flaggedByHost.upsert(event.host ?? '', () => new CappedMap(opts.max_flagged_per_host, limits, `${ANALYTIC}.max_flagged_per_host`), forget);
       const entry: Flagged = { ts: event.ts, summary: uses.map((u) => u.summary).join(', '), image: event.process.image };
       const keys = [...processKeys(event.process), ...uses.flatMap((u) => u.outputs).filter((o) => o !== '-').map((o) => `out:${normalisePath(o).text}`)];
-      for (const key of keys) setCapped(flagged, key, entry, opts.max_flagged_per_host);
+      for (const key of keys) flagged.upsert(key, () => ({}), forget).flagged = entry;
     };
 
     const lookup = (host: string, key: string, ts: number): Flagged | undefined => {
-      const entry = flaggedByHost.get(host)?.get(key);
+      const entry = flaggedByHost.get(host)?.get(key)?.flagged;
       return entry !== undefined && ts >= entry.ts && ts - entry.ts <= opts.flag_window_seconds ? entry : undefined;
     };
 
@@ -103,7 +93,7 @@ export const seedEncryptedFileStaged: DetectorSpec<Options> = {
       const host = event.host ?? '';
       const path = normalisePath(event.path);
       const reportKey = `${host}\u0000${path.text}`;
-      if (reported.has(reportKey)) return;
+      if (reported.get(reportKey)?.seen === true) return;
       const ext = extensionOf(event.path);
       const staged = globs.find((g) => globMatches(g, path));
       const byProcess = processKeys(event.process).map((k) => lookup(host, k, event.ts)).find((f) => f !== undefined);
@@ -126,7 +116,7 @@ export const seedEncryptedFileStaged: DetectorSpec<Options> = {
         why.push('file');
       }
       if (risk < 0) return;
-      setCapped(reported, reportKey, true, opts.max_reported_paths);
+      reported.upsert(reportKey, () => ({ seen: true }), forget);
       const flagged = byProcess ?? byOutput;
       const where = staged === undefined ? '' : ` in staging location ${staged.pattern}`;
       const by = flagged === undefined ? '' : ` by a process that ran ${flagged.summary}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessEvent } from '../../core/events.js';
+import { AnomalyCounter } from '../../core/anomalies.js';
 import type { Finding } from '../../core/findings.js';
 import { options, seedEncryptionBeforeExfil } from './index.js';
 
@@ -9,8 +10,10 @@ function proc(commandLine: string, extra: Partial<ProcessEvent> = {}): ProcessEv
   return { kind: 'process', ts: 1_700_000_000 + line, host: 'WS01', source: { reader: 'test', path: 'p.jsonl', line }, process: { pid: 100 + line, command_line: commandLine }, ...extra };
 }
 
+let limits = new AnomalyCounter();
 function run(events: ProcessEvent[], raw: unknown = {}): Finding[] {
-  const detector = seedEncryptionBeforeExfil.create(options.parse(raw));
+  limits = new AnomalyCounter();
+  const detector = seedEncryptionBeforeExfil.create(options.parse(raw), limits);
   const out: Finding[] = [];
   for (const e of events) detector.onEvent(e, (f) => out.push(f));
   detector.flush((f) => out.push(f));
