@@ -47,7 +47,7 @@ export const DEFAULT_COMMAND_LIMITS: CommandLimits = { maxLength: 32_768, maxDep
 export interface Expansion {
   commands: Command[];
   scripts: InterpreterScript[];
-  /** Which limits were reached, by name (`max_length`, `max_depth`, `max_commands`). */
+  /** Which limits were reached, by name (the config keys `max_command_line_length`, `max_nesting_depth`, `max_commands`). */
   limitsHit: string[];
 }
 
@@ -123,7 +123,7 @@ export function expandCommandLine(
   };
   const clip = (text: string): string => {
     if (text.length <= limits.maxLength) return text;
-    hit('max_length');
+    hit('max_command_line_length');
     return text.slice(0, limits.maxLength);
   };
   const work: Work[] = [];
@@ -153,7 +153,7 @@ export function expandCommandLine(
           const switchAt = tool === 'cmd' ? argv.findIndex((a, i) => i > 0 && /^\/[ckr]/i.test(a)) : -1;
           if (switchAt > 0) {
             if (!canNest) {
-              hit('max_depth');
+              hit('max_nesting_depth');
               break;
             }
             // cmd reads the raw text after the switch, not the argv split of it.
@@ -176,7 +176,7 @@ export function expandCommandLine(
           });
           for (const sub of parsed.substitutions) {
             if (!canNest) {
-              hit('max_depth');
+              hit('max_nesting_depth');
               break;
             }
             const consumer = names[sub.consumer];
@@ -192,7 +192,7 @@ export function expandCommandLine(
         const [program, ...args] = unwrapped as [string, ...string[]];
         const tool = toolName(program);
         const nested = nestedScript(tool, args);
-        if (nested !== undefined && !canNest) hit('max_depth');
+        if (nested !== undefined && !canNest) hit('max_nesting_depth');
         if (nested !== undefined && canNest) {
           if (nested.kind === 'posix') work.push({ type: 'line', text: nested.text, platform: 'posix', depth: deeper, consumers: item.consumers, outputs: item.outputs, decoded: item.decoded });
           else if (nested.kind === 'cmd') work.push({ type: 'line', text: `cmd /c ${nested.text}`, platform: 'windows', depth: item.depth, consumers: item.consumers, outputs: item.outputs, decoded: item.decoded });

@@ -233,12 +233,12 @@ describe('wrappers, case and paths', () => {
     for (let i = 0; i < 10; i++) line = `sh -c ${JSON.stringify(line)}`;
     const result = analyseCommandLine({ commandLine: line });
     expect(result.uses).toEqual([]);
-    expect(result.expansion.limitsHit).toContain('max_depth');
+    expect(result.expansion.limitsHit).toContain('max_nesting_depth');
     expect(analyseCommandLine({ commandLine: line }, { maxLength: 1 << 16, maxDepth: 16, maxCommands: 256 }).uses).toHaveLength(1);
   });
   it('says when the length and command caps were reached', () => {
     const long = analyseCommandLine({ commandLine: 'echo ' + 'a'.repeat(100) }, { maxLength: 20, maxDepth: 6, maxCommands: 256 });
-    expect(long.expansion.limitsHit).toEqual(['max_length']);
+    expect(long.expansion.limitsHit).toEqual(['max_command_line_length']);
     const many = analyseCommandLine({ commandLine: 'true; '.repeat(50) + 'openssl enc -aes-256-cbc' }, { maxLength: 1 << 16, maxDepth: 6, maxCommands: 10 });
     expect(many.expansion.limitsHit).toContain('max_commands');
     expect(many.uses).toEqual([]);

@@ -75,7 +75,8 @@ export const seedEncryptedFileStaged: DetectorSpec<Options> = {
     const forget = (): void => {};
 
     const remember = (event: ProcessEvent): void => {
-      const { uses } = analyseProcessEvent(event, opts);
+      const { uses, expansion } = analyseProcessEvent(event, opts);
+      for (const limit of expansion.limitsHit) limits.add(`${ANALYTIC}.${limit}`);
       if (uses.length === 0) return;
       const flagged = flaggedByHost.upsert(event.host ?? '', () => new CappedMap(opts.max_flagged_per_host, limits, `${ANALYTIC}.max_flagged_per_host`), forget);
       const entry: Flagged = { ts: event.ts, summary: uses.map((u) => u.summary).join(', '), image: event.process.image };

@@ -120,6 +120,10 @@ describe('seed-encryption-before-exfil: options and determinism', () => {
     let cl = 'gpg -c a';
     for (let i = 0; i < 4; i++) cl = `sh -c ${JSON.stringify(cl)}`;
     expect(one(cl, { max_nesting_depth: 2 })).toBeUndefined();
+    expect(limits.count('seed-encryption-before-exfil.max_nesting_depth')).toBe(1);
     expect(one(cl, { max_nesting_depth: 8 })!.risk).toBe(9);
+    expect(limits.total).toBe(0);
+    expect(one('gpg -c ' + 'a'.repeat(400), { max_command_line_length: 256 })!.details!.limits_hit).toEqual(['max_command_line_length']);
+    expect(limits.count('seed-encryption-before-exfil.max_command_line_length')).toBe(1);
   });
 });

@@ -79,12 +79,13 @@ export const seedEncryptionBeforeExfil: DetectorSpec<Options> = {
   description: 'Processes that encrypt, password-archive or encode data, recognised by tool and arguments (seed analytic 2)',
   consumes: ['process'],
   options,
-  create(opts) {
+  create(opts, limits) {
     const risk = (use: CryptoUse): number => Math.min(10, opts.scores[use.form] + (use.sentWith === undefined ? 0 : opts.sent_bonus));
     return {
       onEvent(event: Event, emit) {
         if (event.kind !== 'process') return;
         const { uses, expansion } = analyseProcessEvent(event, opts);
+        for (const limit of expansion.limitsHit) limits.add(`${ANALYTIC}.${limit}`);
         if (uses.length === 0) return;
         // The riskiest use speaks for the process; the others are kept in details.
         const top = uses.reduce((best, use) => (risk(use) > risk(best) ? use : best));
