@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../core/events.js';
-import { normaliseWinEvent, parseSysmonUtc, parseWinInt } from './normalise.js';
+import { normaliseWinEvent, parseWinInt } from './normalise.js';
 import type { WinEvent } from './win-event.js';
 
 const source: Source = { reader: 'test', path: 'x.xml', line: 1 };
@@ -91,10 +91,5 @@ describe('value parsers', () => {
     expect(parseWinInt('9007199254740993')).toBeUndefined();
     expect(parseWinInt('1e3')).toBeUndefined();
     expect(parseWinInt('')).toBeUndefined();
-  });
-  it('parses Sysmon UtcTime with up to nanoseconds', () => {
-    expect(parseSysmonUtc('2020-01-02 03:04:05.123456789')).toBeCloseTo(Date.UTC(2020, 0, 2, 3, 4, 5) / 1000 + 0.123456789, 6);
-    expect(parseSysmonUtc('2020-13-45 99:99:99')).toBeUndefined();
-    expect(parseSysmonUtc('garbage')).toBeUndefined();
   });
 });

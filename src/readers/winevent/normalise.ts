@@ -3,6 +3,7 @@
 // (4688 "A new process has been created", 4663 "An attempt was made to access an object",
 // 5156 "The Windows Filtering Platform has permitted a connection").
 import type { Event, FileEvent, ProcessRef, Proto, Source } from '../../core/events.js';
+import { parseWinTime } from './time.js';
 import type { WinEvent } from './win-event.js';
 
 const SYSMON = 'microsoft-windows-sysmon';
@@ -15,17 +16,6 @@ export function parseWinInt(value: string | undefined): number | undefined {
   if (text === '') return undefined;
   const n = /^0x[0-9a-f]+$/i.test(text) ? Number.parseInt(text.slice(2), 16) : /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   return Number.isSafeInteger(n) ? n : undefined;
-}
-
-/** Sysmon's `UtcTime` (`2019-03-18 16:57:51.435`) in epoch seconds; undefined when malformed. */
-export function parseSysmonUtc(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/.exec(value.trim());
-  if (m === null) return undefined;
-  const [month, day, hour, minute, second] = [+m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
-  const ms = Date.UTC(+m[1]!, month - 1, day, hour, minute, second);
-  return ms / 1000 + (m[7] === undefined ? 0 : Number(`0.${m[7]}`));
 }
 
 /** A field, with the placeholders Windows writes for "nothing" (`-`, empty) treated as absent. */
@@ -60,7 +50,7 @@ interface Base {
 
 /** Sysmon stamps the moment of the action in UtcTime; the record's SystemTime is when it was logged. */
 function sysmonBase(ev: WinEvent, source: Source): Base {
-  return { ts: parseSysmonUtc(field(ev, 'UtcTime')) ?? ev.ts, host: ev.computer, source };
+  return { ts: parseWinTime(field(ev, 'UtcTime')) ?? ev.ts, host: ev.computer, source };
 }
 
 function sysmonProcessCreate(ev: WinEvent, base: Base): Event[] {
