@@ -1,10 +1,11 @@
 // Every input format exfilscope reads, in sniffing order: the first reader whose sniff() accepts an input takes it.
 // Adding a format: a folder under readers/ and one line here.
 import type { Reader } from './reader.js';
+import { winEventJsonReader } from './winevent-json/index.js';
 import { winEventXmlReader } from './winevent-xml/index.js';
 import { zeekReader } from './zeek/index.js';
 
-export const READERS: readonly Reader<any>[] = [zeekReader, winEventXmlReader];
+export const READERS: readonly Reader<any>[] = [zeekReader, winEventXmlReader, winEventJsonReader];
 
 /** The reader that recognises these first bytes, if any. */
 export function sniffReader(head: Uint8Array): Reader<unknown> | undefined {

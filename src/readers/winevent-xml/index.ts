@@ -6,13 +6,11 @@
 // A damaged <Event> is skipped and counted; the next one is read as if nothing happened.
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { z } from 'zod';
-import type { Event } from '../../core/events.js';
-import { InputError } from '../../core/errors.js';
-import type { Reader, ReadContext } from '../reader.js';
+import type { AnomalyCode } from '../../core/anomalies.js';
+import type { ReadContext } from '../reader.js';
 import type { ByteStream } from '../io/open.js';
-import { normaliseWinEvent } from '../winevent/normalise.js';
 import { parseWinTime } from '../winevent/time.js';
-import { dumpRecord, type WinEventRecord } from '../winevent/dump-record.js';
+import { DamageBudget, winEventTextReader, type LocatedWinEvent } from '../winevent/text-reader.js';
 import type { WinEvent } from '../winevent/win-event.js';
 
 const NAME = 'winevent-xml';
@@ -41,13 +39,11 @@ interface Pending {
   unnamed: number;
 }
 
-type Code = `${string}.${string}`;
-
 /**
  * Parses the text of one <Event> element (plus whatever follows it up to the next one, such as a closing
  * `</Events>`). Each event gets its own parser, so damage in one cannot swallow the next.
  */
-function parseEvent(piece: string, opts: Options, count: (code: Code) => void): WinEvent | Code {
+function parseEvent(piece: string, opts: Options, count: (code: AnomalyCode) => void): WinEvent | AnomalyCode {
   const parser = new SaxesParser({ fragment: true, position: false });
   const p: Pending = { data: new Map(), unnamed: 0 };
   /** Element names from <Event> down (Event at index 0). */
@@ -56,7 +52,7 @@ function parseEvent(piece: string, opts: Options, count: (code: Code) => void): 
   let textCut = false;
   let dataName: string | undefined;
   let done = false;
-  const damage = (code: Code): void => {
+  const damage = (code: AnomalyCode): void => {
     p.damage ??= code;
   };
   const setField = (name: string, value: string): void => {
@@ -153,7 +149,7 @@ function countLines(text: string, end: number): number {
  * Streams WinEvents out of XML text. The text is cut at each `<Event` start tag (`<` cannot occur unescaped
  * in XML text or attribute values, so every such match is a real tag), and each piece is parsed alone.
  */
-export async function* parseWinEventXml(stream: ByteStream, ctx: ReadContext<Options>): AsyncIterable<{ ev: WinEvent; line: number }[]> {
+export async function* parseWinEventXml(stream: ByteStream, ctx: ReadContext<Options>): AsyncIterable<LocatedWinEvent[]> {
   const opts = ctx.options;
   const anomalies = ctx.health.anomalies;
   const decoder = new TextDecoder('utf-8');
@@ -162,26 +158,21 @@ export async function* parseWinEventXml(stream: ByteStream, ctx: ReadContext<Opt
   let line = 1;
   let inEvent = false;
   let skipping = false;
-  let good = 0;
-  let consecutiveBad = 0;
-  let firstProblem: { line: number; code: Code } | undefined;
+  const budget = new DamageBudget(ctx);
 
-  const take = (piece: string, pieceLine: number, out: { ev: WinEvent; line: number }[]): void => {
+  const take = (piece: string, pieceLine: number, out: LocatedWinEvent[]): void => {
     ctx.health.records++;
     const result = parseEvent(piece, opts, (code) => anomalies.add(code, { line: pieceLine }));
     if (typeof result === 'string') {
-      anomalies.add(result, { line: pieceLine });
-      firstProblem ??= { line: pieceLine, code: result };
-      if (++consecutiveBad >= ctx.limits.max_consecutive_bad_lines) throw new InputError(ctx.path, `${consecutiveBad} damaged events in a row; is this Windows event XML?`, { line: pieceLine });
+      budget.damaged(result, pieceLine);
       return;
     }
-    good++;
-    consecutiveBad = 0;
+    budget.ok();
     out.push({ ev: result, line: pieceLine });
   };
 
-  const drain = (final: boolean): { ev: WinEvent; line: number }[] => {
-    const out: { ev: WinEvent; line: number }[] = [];
+  const drain = (final: boolean): LocatedWinEvent[] => {
+    const out: LocatedWinEvent[] = [];
     for (;;) {
       const next = nextEventStart(buffer, inEvent ? 1 : 0);
       if (next === -1) break;
@@ -192,8 +183,8 @@ export async function* parseWinEventXml(stream: ByteStream, ctx: ReadContext<Opt
       skipping = false;
     }
     if (inEvent && !skipping && buffer.length > opts.max_event_length) {
-      anomalies.add(`${NAME}.event_too_long`, { line });
       ctx.health.records++;
+      budget.damaged(`${NAME}.event_too_long`, line);
       skipping = true;
     }
     if (skipping || !inEvent) {
@@ -215,9 +206,7 @@ export async function* parseWinEventXml(stream: ByteStream, ctx: ReadContext<Opt
   buffer += decoder.decode();
   const out = drain(true);
   if (out.length > 0) yield out;
-  if (good === 0 && firstProblem !== undefined) {
-    throw new InputError(ctx.path, `no readable Windows event (first problem: ${firstProblem.code})`, { line: firstProblem.line });
-  }
+  budget.end();
 }
 
 /** True for text that starts (after a BOM, whitespace, a declaration or comments) with Windows event markup. */
@@ -227,19 +216,10 @@ function sniff(head: Uint8Array): boolean {
   return /<Event[\s>]/.test(text) && text.includes('<System>');
 }
 
-export const winEventXmlReader: Reader<Options> = {
+export const winEventXmlReader = winEventTextReader({
   name: NAME,
   description: 'Windows event XML (wevtutil qe /f:xml, Get-WinEvent ToXml, <Events> exports): Sysmon and Security',
   options,
   sniff,
-  async *events(stream, ctx) {
-    for await (const batch of parseWinEventXml(stream, ctx)) {
-      const events: Event[] = [];
-      for (const { ev, line } of batch) events.push(...normaliseWinEvent(ev, { reader: NAME, path: ctx.path, line }));
-      if (events.length > 0) yield events;
-    }
-  },
-  async *records(stream, ctx): AsyncIterable<WinEventRecord[]> {
-    for await (const batch of parseWinEventXml(stream, ctx)) yield batch.map(({ ev }) => dumpRecord(ev));
-  },
-};
+  parse: parseWinEventXml,
+});
