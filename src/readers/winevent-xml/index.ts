@@ -44,7 +44,8 @@ interface Pending {
  * `</Events>`). Each event gets its own parser, so damage in one cannot swallow the next.
  */
 function parseEvent(piece: string, opts: Options, count: (code: AnomalyCode) => void): WinEvent | AnomalyCode {
-  const parser = new SaxesParser({ fragment: true, position: false });
+  // XML 1.1 because python-evtx declares it: Windows data may hold control characters only 1.1 can reference.
+  const parser = new SaxesParser({ fragment: true, position: false, defaultXMLVersion: '1.1' });
   const p: Pending = { data: new Map(), unnamed: 0 };
   /** Element names from <Event> down (Event at index 0). */
   const path: string[] = [];
