@@ -1,7 +1,7 @@
 // Windows text readers and the host analytics on them: `exfilscope hunt` over generated Sysmon logs as
 // wevtutil XML and as Winlogbeat JSON lines, at two sizes, so throughput and whether RSS stays flat both show.
 // Command lines mix everyday ones with 1 % encryption commands, so the detectors do their full work.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, markdownTable, measure } from './measure.js';
@@ -61,6 +61,7 @@ export default async function bench(): Promise<string> {
       rows.push([format, events, (file.bytes / 1e6).toFixed(1), m.seconds.toFixed(2), (file.bytes / 1e6 / m.seconds).toFixed(1), Math.round(events / m.seconds), m.maxRssMiB.toFixed(0), findings]);
     }
   }
+  rmSync(dir, { recursive: true, force: true });
   return [
     '## Windows XML and JSON readers with the host analytics',
     '',
