@@ -262,7 +262,7 @@ type Nested = { kind: 'posix' | 'cmd' | 'powershell' | 'python'; text: string };
 function nestedScript(tool: string, args: readonly string[]): Nested | undefined {
   if (SHELLS.has(tool) || tool.startsWith('bash')) {
     // -c may sit in a cluster (`-lc`, `-ec`); the script is the first operand after it.
-    const at = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+    const at = args.findIndex((a) => /^-[a-zA-Z]+$/.test(a) && a.includes('c'));
     if (at === -1) return undefined;
     const text = args.slice(at + 1).find((a) => !a.startsWith('-'));
     return text === undefined ? undefined : { kind: 'posix', text };

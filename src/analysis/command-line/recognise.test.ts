@@ -236,6 +236,13 @@ describe('wrappers, case and paths', () => {
     expect(result.expansion.limitsHit).toContain('max_nesting_depth');
     expect(analyseCommandLine({ commandLine: line }, { maxLength: 1 << 16, maxDepth: 16, maxCommands: 256 }).uses).toHaveLength(1);
   });
+  it('scans hostile 32 KiB arguments in linear time', () => {
+    for (const arg of ['-' + 'c'.repeat(32_000) + '!', '-' + 'a'.repeat(32_000), 'A'.repeat(32_000) + '!']) {
+      expect(analyseCommandLine({ argv: ['bash', arg, 'x'] }).uses).toEqual([]);
+      expect(analyseCommandLine({ argv: ['powershell', '-enc', arg] }).uses).toEqual([]);
+      expect(analyseCommandLine({ argv: ['zip', arg, 'o.zip'] }).uses.length).toBeLessThanOrEqual(1);
+    }
+  });
   it('says when the length and command caps were reached', () => {
     const long = analyseCommandLine({ commandLine: 'echo ' + 'a'.repeat(100) }, { maxLength: 20, maxDepth: 6, maxCommands: 256 });
     expect(long.expansion.limitsHit).toEqual(['max_command_line_length']);
