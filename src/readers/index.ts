@@ -6,9 +6,19 @@ import { captureReader } from './capture/capture-reader.js';
 import { evtxReader } from './evtx/index.js';
 import { firewallReader } from './firewall/index.js';
 import type { Reader } from './reader.js';
+import { winEventJsonReader } from './winevent-json/index.js';
+import { winEventXmlReader } from './winevent-xml/index.js';
 import { zeekReader } from './zeek/index.js';
 
-export const READERS: readonly Reader<any>[] = [captureReader, evtxReader, zeekReader, auditdReader, firewallReader];
+export const READERS: readonly Reader<any>[] = [
+  captureReader,
+  evtxReader,
+  zeekReader,
+  winEventXmlReader,
+  winEventJsonReader,
+  auditdReader,
+  firewallReader,
+];
 
 /** The reader that recognises these first bytes, if any. */
 export function sniffReader(head: Uint8Array): Reader<unknown> | undefined {
