@@ -6,7 +6,7 @@ import type { InputHealth, RunSummary } from '../core/health.js';
 import type { Detector } from '../detectors/detector.js';
 import { DETECTORS } from '../detectors/index.js';
 import type { Config } from './config.js';
-import { openSources, recordFailure } from './inputs.js';
+import { openSources, recordFailure, type AdmitInput } from './inputs.js';
 
 export interface Progress {
   path: string;
@@ -22,6 +22,16 @@ export interface RunOptions {
   onFinding?: (finding: Finding) => void;
   onEvents?: (events: Event[]) => void;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Makes each input a unit of work (the store's checkpoint granularity): detectors are created afresh for each
+   * input and flushed at its end, so what an input yields does not depend on which inputs were read before it in
+   * the same run — a run resumed after a crash yields exactly what an uninterrupted one does.
+   */
+  perInput?: {
+    admit: AdmitInput;
+    /** The input's findings once its detectors are flushed; `complete` is false when the reader stopped with an error. */
+    end(health: InputHealth, findings: Finding[], complete: boolean): void;
+  };
 }
 
 export async function run(paths: readonly string[], options: RunOptions): Promise<RunSummary> {
@@ -31,23 +41,36 @@ export async function run(paths: readonly string[], options: RunOptions): Promis
     findingsByAnalytic.set(finding.analytic, (findingsByAnalytic.get(finding.analytic) ?? 0) + 1);
     options.onFinding?.(finding);
   };
-  const { byKind, all } = options.detect ? instantiateDetectors(options.config) : { byKind: new Map(), all: [] };
+  const detectors = () => (options.detect ? instantiateDetectors(options.config) : { byKind: new Map<EventKind, Detector[]>(), all: [] });
+  let { byKind, all } = detectors();
+  let inputFindings: Finding[] = [];
+  const onFinding = options.perInput === undefined ? emit : (finding: Finding) => void inputFindings.push(finding);
 
   const inputs: InputHealth[] = [];
-  for await (const source of openSources(paths, options.config, inputs)) {
+  for await (const source of openSources(paths, options.config, inputs, options.perInput?.admit)) {
     const { health } = source;
+    if (options.perInput !== undefined) ({ byKind, all } = detectors());
+    let failed = false;
     try {
       for await (const batch of source.reader.events(source.stream, source.ctx)) {
         health.events += batch.length;
         options.onEvents?.(batch);
         for (const event of batch) {
           const detectors = byKind.get(event.kind);
-          if (detectors !== undefined) for (const detector of detectors) detector.onEvent(event, emit);
+          if (detectors !== undefined) for (const detector of detectors) detector.onEvent(event, onFinding);
         }
         options.onProgress?.({ path: health.path, bytes: health.bytes, size: source.size, records: health.records });
       }
     } catch (err) {
       recordFailure(health, err);
+      failed = true;
+    }
+    if (options.perInput !== undefined) {
+      for (const detector of all) detector.flush(onFinding);
+      options.perInput.end(health, inputFindings, !failed);
+      for (const f of inputFindings) emit(f);
+      inputFindings = [];
+      all = [];
     }
   }
   for (const detector of all) detector.flush(emit);

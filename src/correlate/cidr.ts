@@ -1,0 +1,70 @@
+// CIDR matching for IPv4 and IPv6 text addresses, for internal networks and allow-lists. Addresses are parsed by
+// hand into bytes (no regex over attacker text); anything unparsable simply matches nothing.
+import { isIP } from 'node:net';
+
+function ipv4Bytes(text: string): number[] | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  const out: number[] = [];
+  for (const part of parts) {
+    if (part.length === 0 || part.length > 3) return undefined;
+    const n = Number(part);
+    if (!Number.isInteger(n) || n > 255) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+/** The address as 4 or 16 bytes; IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes its IPv4 bytes. */
+export function ipBytes(text: string): number[] | undefined {
+  const version = isIP(text);
+  if (version === 4) return ipv4Bytes(text);
+  if (version !== 6) return undefined;
+  let head = text;
+  let tail: number[] = [];
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    tail = ipv4Bytes(text.slice(lastColon + 1)) ?? [];
+    head = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const [left = '', right] = head.split('::');
+  const groups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
+  const l = groups(left);
+  const r = right === undefined ? [] : groups(right);
+  const words = [...l, ...new Array<number>(8 - l.length - r.length).fill(0), ...r];
+  const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
+  if (tail.length === 4) bytes.splice(12, 4, ...tail);
+  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return mapped ? bytes.slice(12) : bytes;
+}
+
+export interface Cidr {
+  text: string;
+  bytes: number[];
+  prefix: number;
+}
+
+/** Parses `a.b.c.d/n`, `x::/n` or a bare address (a /32 or /128); undefined when it is neither. */
+export function parseCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf('/');
+  const bytes = ipBytes(slash < 0 ? text : text.slice(0, slash));
+  if (bytes === undefined) return undefined;
+  const prefix = slash < 0 ? bytes.length * 8 : Number(text.slice(slash + 1));
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bytes.length * 8) return undefined;
+  return { text, bytes, prefix };
+}
+
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const bytes = ipBytes(ip);
+  if (bytes === undefined || bytes.length !== cidr.bytes.length) return false;
+  let bits = cidr.prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((bytes[i]! & mask) !== (cidr.bytes[i]! & mask)) return false;
+  }
+  return true;
+}
+
+export function inAny(cidrs: readonly Cidr[], ip: string | undefined): boolean {
+  return ip !== undefined && cidrs.some((c) => cidrContains(c, ip));
+}

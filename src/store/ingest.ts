@@ -1,0 +1,68 @@
+// Hunting and learning against the store. Each input is one unit of work: its findings, what it teaches the
+// baselines and its checkpoint commit together, and an input whose content was already committed is skipped.
+// After the inputs, incidents are rebuilt from every stored finding, so a run resumed after a crash, or split
+// over many runs, ends with the same incidents as one uninterrupted run.
+import type { Finding } from '../core/findings.js';
+import type { RunSummary } from '../core/health.js';
+import { correlate } from '../correlate/correlate.js';
+import type { Config } from '../pipeline/config.js';
+import { run, type Progress } from '../pipeline/run.js';
+import { identify, type InputIdentity } from './identity.js';
+import { Observations } from './observations.js';
+import type { Purpose, Store } from './store.js';
+
+export interface IngestResult {
+  summary: RunSummary;
+  /** Findings new to the store. */
+  added: number;
+  /** Inputs skipped because their content was already committed. */
+  skipped: number;
+}
+
+export interface IngestHooks {
+  onFinding?: (finding: Finding) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+export async function ingest(store: Store, paths: readonly string[], config: Config, purpose: Purpose, hooks: IngestHooks = {}): Promise<IngestResult> {
+  let identity: InputIdentity | undefined;
+  let observations: Observations | undefined;
+  let added = 0;
+  let skipped = 0;
+  const summary = await run(paths, {
+    config,
+    detect: purpose === 'hunt',
+    onFinding: hooks.onFinding,
+    onProgress: hooks.onProgress,
+    onEvents(batch) {
+      for (const event of batch) observations!.observe(event);
+    },
+    perInput: {
+      async admit(path) {
+        identity = await identify(path).catch(() => undefined);
+        const done = identity === undefined ? undefined : store.ingested(identity, purpose);
+        if (done !== undefined) {
+          skipped++;
+          return `already in the store (same content as ${done.path}); skipped`;
+        }
+        observations = new Observations(config.correlate);
+        return undefined;
+      },
+      end(health, findings, complete) {
+        for (const { code, count } of observations!.anomalies.entries()) health.anomalies.add(code, undefined, count);
+        // An input that stopped with an error keeps what it yielded, but no checkpoint: it is read again next time.
+        added += store.commitInput(complete ? identity : undefined, purpose, findings, observations!);
+      },
+    },
+  });
+  store.ageOut(config.correlate.baseline_max_age_seconds);
+  if (purpose === 'hunt') rebuildIncidents(store, config);
+  return { summary, added, skipped };
+}
+
+/** Correlates every stored finding afresh (allow-list changes apply to stored findings too) and stores the incidents. */
+export function rebuildIncidents(store: Store, config: Config): ReturnType<typeof correlate> {
+  const result = correlate(store.findings(), store, config.correlate);
+  store.replaceIncidents(result.incidents);
+  return result;
+}
