@@ -2,7 +2,7 @@
 // it matches, whether the finding is new or already stored, because incidents are rebuilt from stored findings.
 import type { ProcessRef } from '../core/events.js';
 import type { Finding } from '../core/findings.js';
-import { cidrContains, parseCidr, type Cidr } from './cidr.js';
+import { cidrContains, parseCidr, type Cidr } from '../core/cidr.js';
 import type { AllowEntry, AllowKind } from './context.js';
 import { baseName } from './paths.js';
 

@@ -2,7 +2,7 @@
 // and the caps on the state kept per input. Every default is documented with why it is what it is.
 import { z } from 'zod';
 import type { StageName } from '../core/incidents.js';
-import { parseCidr } from './cidr.js';
+import { DEFAULT_INTERNAL_NETWORKS, parseCidr } from '../core/cidr.js';
 
 /** Which analytic plays which stage. Findings of analytics not listed are placed by their technique. */
 const DEFAULT_STAGES = new Map<string, StageName>(Object.entries({
@@ -17,13 +17,11 @@ const DEFAULT_STAGES = new Map<string, StageName>(Object.entries({
   beaconing: 'beacon',
 } satisfies Record<string, StageName>));
 
-const cidrList = z.array(z.string().refine((s) => parseCidr(s) !== undefined, 'not a CIDR (a.b.c.d/n or x::/n)'));
+export const cidrList = z.array(z.string().refine((s) => parseCidr(s) !== undefined, 'not a CIDR (a.b.c.d/n or x::/n)'));
 
 export const correlateOptions = z.strictObject({
-  /** RFC 1918, loopback, link-local and unique-local: the networks most sites use inside. */
-  internal_networks: cidrList.default([
-    '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10',
-  ]),
+  /** Networks inside the site: destinations there are never "new", and prevalence counts hosts there. */
+  internal_networks: cidrList.default([...DEFAULT_INTERNAL_NETWORKS]),
   /**
    * How far before an outbound transfer an encryption run or a staged file still belongs to it, and the largest
    * gap between transfers to the same destination that are still one incident. 6 h covers "encrypt at night,

@@ -65,6 +65,15 @@ export function cidrContains(cidr: Cidr, ip: string): boolean {
   return true;
 }
 
+/** RFC 1918, loopback, link-local and unique-local: the networks most sites use inside. */
+export const DEFAULT_INTERNAL_NETWORKS: readonly string[] = [
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10',
+];
+
+export function parseCidrs(texts: readonly string[]): Cidr[] {
+  return texts.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+}
+
 export function inAny(cidrs: readonly Cidr[], ip: string | undefined): boolean {
   return ip !== undefined && cidrs.some((c) => cidrContains(c, ip));
 }
