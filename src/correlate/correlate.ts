@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { ProcessRef } from '../core/events.js';
 import type { Evidence, Finding, Technique } from '../core/findings.js';
 import { incidentId, type Incident, type IncidentStage, type StageName } from '../core/incidents.js';
+import { inAny, parseCidrs } from '../core/cidr.js';
 import { AllowList, describeAllow } from './allow.js';
 import type { CorrelationContext } from './context.js';
 import { stageOfAnalytic, type CorrelateOptions } from './options.js';
@@ -170,7 +171,8 @@ function novelty(c: TransferCluster, process: ProcessRef | undefined, ctx: Corre
   const covered = hostFirst !== undefined && c.ts_start - hostFirst >= options.baseline_min_history_seconds;
   if (!covered) return { newDestination: false, prevalence, newProcess: false };
   const pairFirst = earliest(hostKeys.map((h) => ctx.destinationFirstSeen(h, c.dst))) ?? c.ts_start;
-  const newDestination = c.ts_start - pairFirst < options.new_within_seconds && prevalence < options.prevalence_common_hosts;
+  const internal = inAny(parseCidrs(options.internal_networks), c.dst);
+  const newDestination = !internal && c.ts_start - pairFirst < options.new_within_seconds && prevalence < options.prevalence_common_hosts;
   const usualSince = c.ts_start - pairFirst >= options.baseline_min_history_seconds ? pairFirst : undefined;
   let newProcess = false;
   if (process?.image !== undefined) {
