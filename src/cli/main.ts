@@ -9,6 +9,9 @@ import { toJsonLine } from '../sinks/jsonl.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
 import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
+import { addStoreCommands, dbOption, huntIntoStore, resolveDb } from './store-commands.js';
+import { renderIncidents } from '../sinks/incidents-terminal.js';
+import type { Incident } from '../core/incidents.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, findingAtRisk: 1, usageOrInput: 2 } as const;
@@ -19,6 +22,7 @@ interface HuntOptions {
   out?: string;
   failOn?: number;
   quiet: boolean;
+  db?: string | boolean;
 }
 
 function parseRisk(value: string): number {
@@ -43,20 +47,25 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   const findings: Finding[] = [];
   const progress = progressReporter(options.quiet);
   let pending: Promise<void> = Promise.resolve();
-  const summary: RunSummary = await run(paths, {
+  const runOptions = {
     config,
     detect: true,
     onProgress: progress.update,
-    onFinding(finding) {
+    onFinding(finding: Finding) {
       findings.push(finding);
       if (file !== undefined) file.write(formatFinding(finding, fileFormat));
       else if (recordsOnStdout) pending = pending.then(() => writeStdout(formatFinding(finding, fileFormat)));
     },
-  });
+  };
+  let incidents: Incident[] | undefined;
+  let summary: RunSummary;
+  if (options.db === undefined) summary = await run(paths, runOptions);
+  else ({ summary, incidents } = await huntIntoStore(paths, runOptions, resolveDb(options.db)));
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
   if (!recordsOnStdout) printLines(renderFindings(findings), false);
+  if (!recordsOnStdout && incidents !== undefined) printLines(renderIncidents(incidents), false);
   if (!options.quiet || recordsOnStdout) printLines(renderSummary(summary), true);
   if (options.failOn !== undefined && findings.some((f) => f.risk >= options.failOn!)) return EXIT.findingAtRisk;
   return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
@@ -110,6 +119,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'also write findings as JSON lines (or ECS with --format ecs) to this file')
     .option('--fail-on <risk>', 'exit 1 when any finding reaches this risk (0-10)', parseRisk)
     .addOption(quietOption)
+    .addOption(dbOption())
     .action(async (paths: string[], options: HuntOptions) => setExit(await hunt(paths, options)));
 
   program
@@ -128,6 +138,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(quietOption)
     .action(async (paths: string[], options: { config?: string; quiet: boolean }) => setExit(await dumpRecords(paths, options)));
 
+  addStoreCommands(program, setExit, () => configOption, () => quietOption);
   return program;
 }
 
