@@ -7,6 +7,7 @@ import type { RunSummary } from '../core/health.js';
 import { correlate } from '../correlate/correlate.js';
 import type { Config } from '../pipeline/config.js';
 import { run, type Progress } from '../pipeline/run.js';
+import { createHash } from 'node:crypto';
 import { identify, type InputIdentity } from './identity.js';
 import { Observations } from './observations.js';
 import type { Purpose, Store } from './store.js';
@@ -48,16 +49,25 @@ export async function ingest(store: Store, paths: readonly string[], config: Con
         observations = new Observations(config.correlate);
         return undefined;
       },
-      end(health, findings, complete) {
+      restore: (detector) => store.detectorState(detector, optionsHash(config, detector)),
+      end(health, findings, complete, snapshots) {
         for (const { code, count } of observations!.anomalies.entries()) health.anomalies.add(code, undefined, count);
+        const states = new Map([...snapshots].map(([id, state]) => [id, { optionsHash: optionsHash(config, id), state }]));
         // An input that stopped with an error keeps what it yielded, but no checkpoint: it is read again next time.
-        added += store.commitInput(complete ? identity : undefined, purpose, findings, observations!);
+        added += store.commitInput(complete ? identity : undefined, purpose, findings, observations!, states);
+      },
+      finish(findings) {
+        added += store.commitInput(undefined, purpose, findings);
       },
     },
   });
   store.ageOut(config.correlate.baseline_max_age_seconds);
   if (purpose === 'hunt') rebuildIncidents(store, config);
   return { summary, added, skipped };
+}
+
+function optionsHash(config: Config, detector: string): string {
+  return createHash('sha256').update(JSON.stringify(config.detectors[detector] ?? null)).digest('hex');
 }
 
 /** Correlates every stored finding afresh (allow-list changes apply to stored findings too) and stores the incidents. */

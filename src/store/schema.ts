@@ -51,5 +51,9 @@ export const MIGRATIONS: readonly string[] = [
     src_ip TEXT NOT NULL, dst_ip TEXT NOT NULL, name TEXT NOT NULL, ts REAL NOT NULL, size INTEGER, protocol TEXT,
     PRIMARY KEY (src_ip, dst_ip, name, ts)
   ) WITHOUT ROWID;
+
+  -- Snapshots of detectors whose windows span inputs, committed with each input's checkpoint; options_sha256
+  -- ties a snapshot to the options it was taken with (changed options start afresh).
+  CREATE TABLE detector_state (detector TEXT PRIMARY KEY, options_sha256 TEXT NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
   `,
 ];

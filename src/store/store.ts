@@ -49,12 +49,23 @@ export class Store implements CorrelationContext {
     return row === undefined || row.complete !== 1 ? undefined : { ...row, complete: true };
   }
 
-  /** Commits one input: its findings, what it taught the baselines, its connections and its checkpoint, atomically. */
-  commitInput(identity: InputIdentity | undefined, purpose: Purpose, findings: readonly Finding[], observations: Observations): number {
+  /**
+   * Commits one input atomically: its findings, what it taught the baselines, its connections, the detectors'
+   * state after it (snapshot-capable ones, with the hash of their options) and its checkpoint.
+   */
+  commitInput(
+    identity: InputIdentity | undefined,
+    purpose: Purpose,
+    findings: readonly Finding[],
+    observations?: Observations,
+    detectorStates: ReadonlyMap<string, { optionsHash: string; state: unknown }> = new Map(),
+  ): number {
     let added = 0;
     this.db.transaction(() => {
-      added = this.insertFindings(findings);
-      this.mergeObservations(observations);
+      added = this.upsertFindings(findings);
+      if (observations !== undefined) this.mergeObservations(observations);
+      const saveState = this.db.prepare('INSERT OR REPLACE INTO detector_state (detector, options_sha256, state) VALUES (?, ?, ?)');
+      for (const [detector, { optionsHash, state }] of detectorStates) saveState.run(detector, optionsHash, JSON.stringify(state));
       if (identity !== undefined) {
         this.db
           .prepare(
@@ -67,10 +78,23 @@ export class Store implements CorrelationContext {
     return added;
   }
 
-  private insertFindings(findings: readonly Finding[]): number {
+  /** The state a detector saved, if it was saved with these options. */
+  detectorState(detector: string, optionsHash: string): unknown {
+    const row = this.db.prepare('SELECT options_sha256, state FROM detector_state WHERE detector = ?').get(detector) as { options_sha256: string; state: string } | undefined;
+    return row === undefined || row.options_sha256 !== optionsHash ? undefined : parse<unknown>(row.state);
+  }
+
+  /**
+   * Same ID, same finding: a re-run adds nothing. A window reported while still open (at the end of a run) is
+   * reported again, under the same ID, once later input extends it; the newer record replaces the older.
+   * Returns how many findings were new or changed.
+   */
+  private upsertFindings(findings: readonly Finding[]): number {
     const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO findings (id, analytic, technique, risk, ts_start, ts_end, host, src_ip, dst_ip, record)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO findings (id, analytic, technique, risk, ts_start, ts_end, host, src_ip, dst_ip, record)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET risk = excluded.risk, ts_start = excluded.ts_start, ts_end = excluded.ts_end, record = excluded.record
+       WHERE record <> excluded.record`,
     );
     let added = 0;
     for (const f of findings) {

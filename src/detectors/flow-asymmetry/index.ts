@@ -136,6 +136,18 @@ function create(o: Options): Detector {
       const note = `${bytesOut} bytes out, ${bytesIn} in to ${event.dst_ip}${event.dst_port === undefined ? '' : ':' + event.dst_port}`;
       add(event.host ?? event.src_ip, event.src_ip, event.dst_ip, event.dst_port, event.proto, event.ts, bytesOut, bytesIn, { ...event.source, note });
     },
+    snapshot(): unknown {
+      return {
+        evictions: state.evictions,
+        entries: [...state.entries()].map(([key, v]) => [key, { ...v, ports: [...v.ports.entries()] }]),
+      };
+    },
+    restore(snapshot: unknown): void {
+      const saved = snapshot as { evictions: number; entries: [string, Omit<Volume, 'ports'> & { ports: [number, number][] }][] };
+      state.clear();
+      state.evictions = saved.evictions;
+      for (const [key, v] of saved.entries) state.set(key, { ...v, ports: new Map(v.ports) });
+    },
     flush(out: Emit): void {
       const pending = [...state.entries()].map(([, v]) => v);
       pending.sort((a, b) => a.start - b.start || a.window - b.window || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.dst_ip < b.dst_ip ? -1 : 1));
