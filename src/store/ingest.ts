@@ -8,7 +8,7 @@ import { correlate } from '../correlate/correlate.js';
 import type { Config } from '../pipeline/config.js';
 import { run, type Progress } from '../pipeline/run.js';
 import { createHash } from 'node:crypto';
-import { identify, type InputIdentity } from './identity.js';
+import { identify, quickIdentity, type InputIdentity } from './identity.js';
 import { Observations } from './observations.js';
 import type { Purpose, Store } from './store.js';
 
@@ -40,8 +40,13 @@ export async function ingest(store: Store, paths: readonly string[], config: Con
     },
     perInput: {
       async admit(path) {
-        identity = await identify(path).catch(() => undefined);
-        const done = identity === undefined ? undefined : store.ingested(identity, purpose);
+        identity = undefined;
+        const quick = await quickIdentity(path).catch(() => undefined);
+        let done = quick === undefined ? undefined : store.ingested(quick, purpose);
+        if (quick !== undefined && done === undefined) {
+          identity = await identify(quick).catch(() => undefined);
+          done = identity === undefined ? undefined : store.ingested(identity, purpose);
+        }
         if (done !== undefined) {
           skipped++;
           return `already in the store (same content as ${done.path}); skipped`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findingId, type Finding } from '../core/findings.js';
 import { defaultCorrelateOptions } from '../correlate/options.js';
-import { identify } from './identity.js';
+import { identify, quickIdentity } from './identity.js';
 import { Observations } from './observations.js';
 import { defaultDbPath, openDb, StoreError } from './open.js';
 import { MIGRATIONS } from './schema.js';
@@ -75,9 +75,11 @@ describe('store', () => {
     writeFileSync(a, 'same bytes\n');
     writeFileSync(b, 'same bytes\n');
     const store = Store.open(join(dir, 'state.db'));
-    const idA = (await identify(a))!;
+    const idA = await identify((await quickIdentity(a))!);
     store.commitInput(idA, 'hunt', [], new Observations(defaultCorrelateOptions()));
-    const idB = (await identify(b))!;
+    const idB = await identify((await quickIdentity(b))!);
+    expect(store.ingested((await quickIdentity(b))!, 'hunt')).toBeUndefined(); // another inode: only the content says so
+    expect(store.ingested((await quickIdentity(a))!, 'hunt')?.path).toBe(a);
     expect(idB.content_sha256).toBe(idA.content_sha256);
     expect(store.ingested(idB, 'hunt')?.path).toBe(a);
     expect(store.ingested(idB, 'learn')).toBeUndefined();

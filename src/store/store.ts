@@ -6,7 +6,7 @@ import type { ProcessRef } from '../core/events.js';
 import type { Finding } from '../core/findings.js';
 import type { Incident } from '../core/incidents.js';
 import type { AllowEntry, AllowKind, AttributedConnection, CorrelationContext, SeenTransfer } from '../correlate/context.js';
-import type { InputIdentity } from './identity.js';
+import type { InputIdentity, QuickIdentity } from './identity.js';
 import { splitKey, type Observations } from './observations.js';
 import { openDb, type Db } from './open.js';
 
@@ -41,12 +41,17 @@ export class Store implements CorrelationContext {
     this.db.close();
   }
 
-  /** The input already committed completely for this purpose (same content, whatever its path), if any. */
-  ingested(identity: InputIdentity, purpose: Purpose): StoredInput | undefined {
-    const row = this.db
-      .prepare('SELECT path, purpose, size, complete FROM inputs WHERE content_sha256 = ? AND purpose = ?')
-      .get(identity.content_sha256, purpose) as { path: string; purpose: Purpose; size: number; complete: number } | undefined;
-    return row === undefined || row.complete !== 1 ? undefined : { ...row, complete: true };
+  /**
+   * The input already committed completely for this purpose, if any: the same file unchanged (device, inode,
+   * size and head), or the same content under any path.
+   */
+  ingested(identity: QuickIdentity | InputIdentity, purpose: Purpose): StoredInput | undefined {
+    const row = ('content_sha256' in identity
+      ? this.db.prepare('SELECT path, purpose, size, complete FROM inputs WHERE content_sha256 = ? AND purpose = ? AND complete = 1').get(identity.content_sha256, purpose)
+      : this.db
+          .prepare('SELECT path, purpose, size, complete FROM inputs WHERE dev = ? AND ino = ? AND size = ? AND head_sha256 = ? AND purpose = ? AND complete = 1 LIMIT 1')
+          .get(identity.dev, identity.ino, identity.size, identity.head_sha256, purpose)) as { path: string; purpose: Purpose; size: number } | undefined;
+    return row === undefined ? undefined : { ...row, complete: true };
   }
 
   /**
