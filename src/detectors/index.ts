@@ -1,7 +1,9 @@
 // Every analytic exfilscope runs. Adding one: a folder under detectors/ and one line here.
 import type { DetectorSpec } from './detector.js';
+import { beaconing } from './beaconing/index.js';
 import { flowAsymmetry } from './flow-asymmetry/index.js';
 
 export const DETECTORS: readonly DetectorSpec<any>[] = [
   flowAsymmetry,
+  beaconing,
 ];

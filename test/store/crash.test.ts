@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { generateDay, prng } from './generate.js';
+import { prng } from '../prng.js';
+import { generateDay } from './generate.js';
 
 const CLI = join(import.meta.dirname, 'cli.ts');
 const MAX_KILLS = 6;

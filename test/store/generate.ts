@@ -5,20 +5,9 @@
 // and the daily ones span every file. Run directly: `node --import tsx test/store/generate.ts OUTDIR [EVENTS_PER_HOUR]`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from '../prng.js';
 
 export const DAY_START = 1_767_225_600; // 2026-01-01T00:00:00Z
-
-/** mulberry32: a small seeded PRNG, so the generated input is the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const IMAGES = ['C:\\Program Files\\Mozilla Firefox\\firefox.exe', 'C:\\Windows\\System32\\svchost.exe', 'C:\\Program Files\\Slack\\slack.exe'];
 
