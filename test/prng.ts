@@ -1,7 +1,7 @@
 // A small seeded PRNG for tests and generators, so generated inputs and random test points replay exactly.
 
 /** mulberry32: a small seeded PRNG, so the generated input is the same on every machine. */
-export export function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
