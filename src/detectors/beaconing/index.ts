@@ -1,8 +1,9 @@
 // beaconing: a host connecting to the same destination at regular intervals with small requests — the heartbeat
 // of a command-and-control implant. It is context, not an alert: the correlator labels a transfer to a host's
 // beaconing peer as exfiltration over the C2 channel (T1041) instead of over an alternative protocol (T1048).
-// Regularity is the coefficient of variation of the gaps between connections (standard deviation / mean), as
-// RITA and similar beacon analytics measure it.
+// Regularity is the median absolute deviation of the gaps between connections over the median gap: robust to
+// the odd extra connection — not least the exfiltration itself over the same channel — where a plain
+// coefficient of variation would be thrown off by one outlier.
 import { z } from 'zod';
 import { BoundedMap } from '../../core/bounded-map.js';
 import type { Event } from '../../core/events.js';
@@ -13,7 +14,7 @@ const options = z.strictObject({
   enabled: z.boolean().default(true),
   /** Fewer connections than this cannot show a rhythm: 8 gives 7 gaps. */
   min_connections: z.number().int().min(3).default(8),
-  /** Gaps whose standard deviation is within 20 % of their mean are periodic; implants add jitter of 10–20 %. */
+  /** Gaps whose median deviation is within 20 % of the median gap are periodic; implants add jitter of 10–20 %. */
   max_jitter: z.number().min(0).default(0.2),
   /** A heartbeat is small: a median request above 16 KiB is a transfer, not a beacon. */
   max_median_bytes_out: z.number().int().min(0).default(16 * 1024),
@@ -54,9 +55,9 @@ function create(o: Options): Detector {
     if (s.times.length < o.min_connections) return;
     const times = [...s.times].sort((a, b) => a - b);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-    if (mean < o.min_interval_seconds) return;
-    const jitter = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length) / mean;
+    const typical = median(gaps);
+    if (typical < o.min_interval_seconds) return;
+    const jitter = median(gaps.map((g) => Math.abs(g - typical))) / typical;
     const medianBytes = s.bytes.length === 0 ? 0 : median(s.bytes);
     if (jitter > o.max_jitter || medianBytes > o.max_median_bytes_out) return;
     out({
@@ -70,9 +71,9 @@ function create(o: Options): Detector {
       src_ip: s.src_ip,
       dst_ip: s.dst_ip,
       dst_port: s.dst_port,
-      reason: `${s.host} connected to ${s.dst_ip}:${s.dst_port} every ${mean.toFixed(0)} s (jitter ${(jitter * 100).toFixed(0)} %, median ${medianBytes} bytes out) over ${s.times.length} connections: a C2 heartbeat`,
+      reason: `${s.host} connected to ${s.dst_ip}:${s.dst_port} every ${typical.toFixed(0)} s (jitter ${(jitter * 100).toFixed(0)} %, median ${medianBytes} bytes out) over ${s.times.length} connections: a C2 heartbeat`,
       evidence: s.evidence,
-      details: { interval_seconds: Math.round(mean * 10) / 10, jitter: Math.round(jitter * 1000) / 1000, connections: s.times.length, median_bytes_out: medianBytes },
+      details: { interval_seconds: Math.round(typical * 10) / 10, jitter: Math.round(jitter * 1000) / 1000, connections: s.times.length, median_bytes_out: medianBytes },
     });
   }
 
