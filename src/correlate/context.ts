@@ -1,6 +1,6 @@
 // What the correlator needs to know beyond the findings: baselines, host-side connections, file names seen
 // leaving, and the allow-list. The store answers these from SQLite; tests answer them from memory.
-import type { ProcessRef } from '../core/events.js';
+import type { ProcessRef, Source } from '../core/events.js';
 
 export interface AttributedConnection {
   host?: string;
@@ -23,6 +23,20 @@ export interface AllowEntry {
   kind: AllowKind;
   value: string;
   comment?: string;
+}
+
+/** A process whose first network use came after its host's baseline was established. */
+export interface NewNetworkProcess {
+  host: string;
+  /** Lower-cased image path, as the baseline keys it. */
+  image: string;
+  first_seen: number;
+  host_first_seen: number;
+  process?: ProcessRef;
+  source?: Source;
+  src_ip?: string;
+  dst_ip?: string;
+  dst_port?: number;
 }
 
 export interface CorrelationContext {

@@ -38,6 +38,7 @@ export interface CorrelationResult {
 
 function stageOf(options: CorrelateOptions, finding: Finding): StageName | undefined {
   const byAnalytic = stageOfAnalytic(options, finding.analytic);
+  if (byAnalytic === 'ignore') return undefined;
   if (byAnalytic !== undefined) return byAnalytic;
   const t: Technique = finding.technique;
   if (t === 'T1041') return 'beacon';

@@ -5,7 +5,7 @@ import type { StageName } from '../core/incidents.js';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr } from '../core/cidr.js';
 
 /** Which analytic plays which stage. Findings of analytics not listed are placed by their technique. */
-const DEFAULT_STAGES = new Map<string, StageName>(Object.entries({
+const DEFAULT_STAGES = new Map<string, StageName | 'ignore'>(Object.entries({
   'seed-encryption-before-exfil': 'encrypt',
   'seed-encrypted-file-staged': 'stage',
   'seed-encoded-payload': 'transfer',
@@ -15,7 +15,9 @@ const DEFAULT_STAGES = new Map<string, StageName>(Object.entries({
   'icmp-exfil': 'transfer',
   'flow-asymmetry': 'transfer',
   beaconing: 'beacon',
-} satisfies Record<string, StageName>));
+  // Context for incident novelty, not a stage of its own.
+  'first-seen-network-process': 'ignore',
+} satisfies Record<string, StageName | 'ignore'>));
 
 export const cidrList = z.array(z.string().refine((s) => parseCidr(s) !== undefined, 'not a CIDR (a.b.c.d/n or x::/n)'));
 
@@ -53,13 +55,14 @@ export const correlateOptions = z.strictObject({
   max_baseline_entries_per_input: z.number().int().min(1).default(1_000_000),
   max_connections_per_input: z.number().int().min(1).default(1_000_000),
   max_transfers_per_input: z.number().int().min(1).default(100_000),
-  /** Analytic → stage; merged over the defaults above. */
-  stages: z.record(z.string(), z.enum(['encrypt', 'stage', 'transfer', 'beacon'])).default({}),
+  /** Analytic → stage (or 'ignore'); merged over the defaults above. */
+  stages: z.record(z.string(), z.enum(['encrypt', 'stage', 'transfer', 'beacon', 'ignore'])).default({}),
 });
 
 export type CorrelateOptions = z.infer<typeof correlateOptions>;
 
-export function stageOfAnalytic(options: CorrelateOptions, analytic: string): StageName | undefined {
+/** The stage an analytic plays; 'ignore' for findings that are context only, undefined when not configured. */
+export function stageOfAnalytic(options: CorrelateOptions, analytic: string): StageName | 'ignore' | undefined {
   return Object.hasOwn(options.stages, analytic) ? options.stages[analytic] : DEFAULT_STAGES.get(analytic);
 }
 

@@ -5,6 +5,7 @@
 import type { Finding } from '../core/findings.js';
 import type { RunSummary } from '../core/health.js';
 import { correlate } from '../correlate/correlate.js';
+import { newNetworkProcessFindings } from '../correlate/novelty.js';
 import type { Config } from '../pipeline/config.js';
 import { run, type Progress } from '../pipeline/run.js';
 import { createHash } from 'node:crypto';
@@ -75,8 +76,12 @@ function optionsHash(config: Config, detector: string): string {
   return createHash('sha256').update(JSON.stringify(config.detectors[detector] ?? null)).digest('hex');
 }
 
-/** Correlates every stored finding afresh (allow-list changes apply to stored findings too) and stores the incidents. */
+/**
+ * Derives baseline-novelty findings, then correlates every stored finding afresh (allow-list changes apply to
+ * stored findings too) and stores the incidents.
+ */
 export function rebuildIncidents(store: Store, config: Config): ReturnType<typeof correlate> {
+  store.commitInput(undefined, 'hunt', newNetworkProcessFindings(store.processesNewToNetwork(config.correlate.baseline_min_history_seconds)));
   const result = correlate(store.findings(), store, config.correlate);
   store.replaceIncidents(result.incidents);
   return result;

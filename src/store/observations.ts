@@ -2,7 +2,7 @@
 // network use), host-side connections for process attribution, and file names seen leaving. Accumulated in
 // bounded Maps while the input is read, then written in the same transaction as its findings and checkpoint.
 import { AnomalyCounter } from '../core/anomalies.js';
-import type { Event, ProcessRef } from '../core/events.js';
+import type { Event, ProcessRef, Source } from '../core/events.js';
 import type { CorrelateOptions } from '../correlate/options.js';
 import { baseName } from '../correlate/paths.js';
 
@@ -20,6 +20,7 @@ export interface ConnectionRow {
   ts: number;
   host?: string;
   process?: ProcessRef;
+  source: Source;
 }
 
 export interface TransferRow {
@@ -129,7 +130,7 @@ export class Observations {
       this.anomalies.add('correlate.connections_capped');
       return;
     }
-    this.connections.set(key, { src_ip: e.src_ip, src_port: e.src_port, dst_ip: e.dst_ip, dst_port: e.dst_port, ts: e.ts, host, process: e.process });
+    this.connections.set(key, { src_ip: e.src_ip, src_port: e.src_port, dst_ip: e.dst_ip, dst_port: e.dst_port, ts: e.ts, host, process: e.process, source: e.source });
   }
 
   private transfer(src_ip: string, dst_ip: string, name: string, ts: number, size: number | undefined, protocol: string): void {

@@ -44,7 +44,7 @@ export const MIGRATIONS: readonly string[] = [
   -- Host-side connections (Sysmon 3, Security 5156, auditd connect), kept to attribute flows to processes.
   CREATE TABLE connections (
     src_ip TEXT NOT NULL, src_port INTEGER NOT NULL, dst_ip TEXT NOT NULL, dst_port INTEGER NOT NULL, ts REAL NOT NULL,
-    host TEXT, process TEXT, PRIMARY KEY (src_ip, dst_ip, dst_port, ts, src_port)
+    host TEXT, process TEXT, source TEXT, PRIMARY KEY (src_ip, dst_ip, dst_port, ts, src_port)
   ) WITHOUT ROWID;
   -- File names seen leaving over FTP, SMTP, HTTP (uploads), to link a staged file to its transfer.
   CREATE TABLE transfers (

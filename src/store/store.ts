@@ -2,10 +2,10 @@
 // one SQLite file. Everything one input adds — findings, baseline sightings, connections, its checkpoint — is
 // written in ONE transaction, with INSERT OR IGNORE on deterministic IDs, so a crash at any point loses or
 // duplicates nothing and the same input ingested twice adds nothing.
-import type { ProcessRef } from '../core/events.js';
+import type { ProcessRef, Source } from '../core/events.js';
 import type { Finding } from '../core/findings.js';
 import type { Incident } from '../core/incidents.js';
-import type { AllowEntry, AllowKind, AttributedConnection, CorrelationContext, SeenTransfer } from '../correlate/context.js';
+import type { AllowEntry, AllowKind, AttributedConnection, CorrelationContext, NewNetworkProcess, SeenTransfer } from '../correlate/context.js';
 import type { InputIdentity, QuickIdentity } from './identity.js';
 import { splitKey, type Observations } from './observations.js';
 import { openDb, type Db } from './open.js';
@@ -129,10 +129,10 @@ export class Store implements CorrelationContext {
       processes.run(host, image, s.first, s.last, s.count);
     }
     const connection = this.db.prepare(
-      'INSERT OR IGNORE INTO connections (src_ip, src_port, dst_ip, dst_port, ts, host, process) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO connections (src_ip, src_port, dst_ip, dst_port, ts, host, process, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const c of o.connections.values()) {
-      connection.run(c.src_ip, c.src_port, c.dst_ip, c.dst_port, c.ts, c.host ?? null, c.process === undefined ? null : JSON.stringify(c.process));
+      connection.run(c.src_ip, c.src_port, c.dst_ip, c.dst_port, c.ts, c.host ?? null, c.process === undefined ? null : JSON.stringify(c.process), JSON.stringify(c.source));
     }
     const transfer = this.db.prepare('INSERT OR IGNORE INTO transfers (src_ip, dst_ip, name, ts, size, protocol) VALUES (?, ?, ?, ?, ?, ?)');
     for (const t of o.transfers.values()) transfer.run(t.src_ip, t.dst_ip, t.name, t.ts, t.size ?? null, t.protocol);
@@ -250,6 +250,32 @@ export class Store implements CorrelationContext {
     const row = this.db.prepare(sql).get(...args) as { host: string | null; process: string | null; ts: number } | undefined;
     if (row === undefined) return undefined;
     return { ts: row.ts, host: row.host ?? undefined, process: row.process === null ? undefined : parse<ProcessRef>(row.process) };
+  }
+
+  /**
+   * Processes whose first network use came at least `minHistory` seconds after their host's baseline began:
+   * each with its first connection, as evidence.
+   */
+  processesNewToNetwork(minHistory: number): NewNetworkProcess[] {
+    const rows = this.db
+      .prepare(
+        `SELECT p.host, p.image, p.first_seen, h.first_seen AS host_first_seen,
+           (SELECT json_object('process', c.process, 'source', c.source, 'src_ip', c.src_ip, 'dst_ip', c.dst_ip, 'dst_port', c.dst_port)
+              FROM connections c WHERE c.host = p.host AND c.ts = p.first_seen AND lower(json_extract(c.process, '$.image')) = p.image
+              ORDER BY c.src_port LIMIT 1) AS first_connection
+         FROM baseline_processes p JOIN baseline_hosts h ON h.host = p.host
+         WHERE p.first_seen - h.first_seen >= ? ORDER BY p.first_seen, p.host, p.image`,
+      )
+      .all(minHistory) as { host: string; image: string; first_seen: number; host_first_seen: number; first_connection: string | null }[];
+    return rows.map((r) => {
+      const first = r.first_connection === null ? undefined : parse<{ process: string | null; source: string | null; src_ip: string; dst_ip: string; dst_port: number }>(r.first_connection);
+      return {
+        host: r.host, image: r.image, first_seen: r.first_seen, host_first_seen: r.host_first_seen,
+        process: first?.process == null ? undefined : parse<ProcessRef>(first.process),
+        source: first?.source == null ? undefined : parse<Source>(first.source),
+        src_ip: first?.src_ip, dst_ip: first?.dst_ip, dst_port: first?.dst_port,
+      };
+    });
   }
 
   hostForIp(ip: string, ts: number): string | undefined {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Event } from '../../src/core/events.js';
 import { main } from '../../src/cli/main.js';
 import { DETECTORS } from '../../src/detectors/index.js';
@@ -17,6 +17,9 @@ const DAY = 86400;
 const T = 1_767_225_600 + 10 * DAY;
 const dir = mkdtempSync(join(tmpdir(), 'exfilscope-chain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The hunts' own output is not under test here (the store is): keep the test log readable.
+beforeAll(() => void vi.spyOn(process.stdout, 'write').mockImplementation(() => true));
+afterAll(() => vi.restoreAllMocks());
 const hostAnalytics = ['seed-encryption-before-exfil', 'seed-encrypted-file-staged'].every((id) => DETECTORS.some((d) => d.id === id));
 
 let line = 0;
@@ -80,6 +83,11 @@ describe('incidents end to end', () => {
     expect(incident!.process?.image).toBe('/usr/bin/curl');
     expect(incident!.dst_ip).toBe('203.0.113.9');
     expect(incident!.reason).toContain('a destination it had not talked to before');
+    expect(incident!.reason).toContain('/usr/bin/curl had never used the network before');
+    const store = Store.open(db, true);
+    const novel = store.findings().filter((f) => f.analytic === 'first-seen-network-process');
+    store.close();
+    expect(novel.map((f) => [f.host, f.process?.image, f.evidence[0]?.path])).toEqual([['WS01', '/usr/bin/curl', 'sysmon.evtx']]);
     const json = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), 'incidents', '--db', db, '--format', 'jsonl'], { encoding: 'utf8' });
     const record = JSON.parse(json.trim()) as Record<string, unknown>;
     expect(Object.keys(record)).toEqual(['id', 'ts_start', 'ts_end', 'technique', 'risk', 'host', 'src_ip', 'dst_ip', 'dst_port', 'process', 'stages', 'reason', 'evidence']);
