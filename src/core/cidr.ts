@@ -56,7 +56,11 @@ export function parseCidr(text: string): Cidr | undefined {
 
 export function cidrContains(cidr: Cidr, ip: string): boolean {
   const bytes = ipBytes(ip);
-  if (bytes === undefined || bytes.length !== cidr.bytes.length) return false;
+  return bytes !== undefined && containsBytes(cidr, bytes);
+}
+
+function containsBytes(cidr: Cidr, bytes: readonly number[]): boolean {
+  if (bytes.length !== cidr.bytes.length) return false;
   let bits = cidr.prefix;
   for (let i = 0; bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
@@ -74,6 +78,8 @@ export function parseCidrs(texts: readonly string[]): Cidr[] {
   return texts.map(parseCidr).filter((c): c is Cidr => c !== undefined);
 }
 
+/** The address is parsed once, then compared with each network. */
 export function inAny(cidrs: readonly Cidr[], ip: string | undefined): boolean {
-  return ip !== undefined && cidrs.some((c) => cidrContains(c, ip));
+  const bytes = ip === undefined ? undefined : ipBytes(ip);
+  return bytes !== undefined && cidrs.some((c) => containsBytes(c, bytes));
 }

@@ -46,6 +46,7 @@ export const MIGRATIONS: readonly string[] = [
     src_ip TEXT NOT NULL, src_port INTEGER NOT NULL, dst_ip TEXT NOT NULL, dst_port INTEGER NOT NULL, ts REAL NOT NULL,
     host TEXT, process TEXT, source TEXT, PRIMARY KEY (src_ip, dst_ip, dst_port, ts, src_port)
   ) WITHOUT ROWID;
+  CREATE INDEX connections_by_address_time ON connections (src_ip, ts);
   -- File names seen leaving over FTP, SMTP, HTTP (uploads), to link a staged file to its transfer.
   CREATE TABLE transfers (
     src_ip TEXT NOT NULL, dst_ip TEXT NOT NULL, name TEXT NOT NULL, ts REAL NOT NULL, size INTEGER, protocol TEXT,

@@ -279,10 +279,15 @@ export class Store implements CorrelationContext {
   }
 
   hostForIp(ip: string, ts: number): string | undefined {
-    const row = this.db
-      .prepare('SELECT host FROM connections WHERE src_ip = ? AND host IS NOT NULL ORDER BY abs(ts - ?), host LIMIT 1')
-      .get(ip, ts) as { host: string } | undefined;
-    return row?.host;
+    // The nearest report before and after, each one index seek; the closer wins (the earlier on a tie).
+    const before = this.db
+      .prepare('SELECT host, ts FROM connections WHERE src_ip = ? AND ts <= ? AND host IS NOT NULL ORDER BY ts DESC, host LIMIT 1')
+      .get(ip, ts) as { host: string; ts: number } | undefined;
+    const after = this.db
+      .prepare('SELECT host, ts FROM connections WHERE src_ip = ? AND ts > ? AND host IS NOT NULL ORDER BY ts, host LIMIT 1')
+      .get(ip, ts) as { host: string; ts: number } | undefined;
+    if (before === undefined || (after !== undefined && after.ts - ts < ts - before.ts)) return after?.host;
+    return before.host;
   }
 
   transfers(src_ip: string, dst_ip: string, from: number, to: number): SeenTransfer[] {

@@ -36,13 +36,13 @@ describe('beaconing', () => {
     const irregular = Array.from({ length: 30 }, () => T0 + rand() * 3600).sort((a, b) => a - b);
     expect(detect(flows(irregular))).toEqual([]);
     expect(detect(flows(jittered, 5_000_000))).toEqual([]);
-    const doubled = flows(jittered.slice(0, 10)).flatMap((f) => [f, { ...f, ts: f.ts + 0.2 }]);
-    expect(detect(doubled)[0]!.details?.connections).toBe(10);
+    const doubled = flows(jittered.slice(0, 14)).flatMap((f) => [f, { ...f, ts: f.ts + 0.2 }]);
+    expect(detect(doubled)[0]!.details?.connections).toBe(14);
   });
 
   it('keeps at most max_samples connections per pair and max_pairs pairs', () => {
-    expect(detect(flows(jittered), { max_samples: 8 })[0]!.details?.connections).toBe(8);
-    const many = ['192.0.2.1', '192.0.2.2', '192.0.2.3'].flatMap((dst) => flows(jittered.slice(0, 10)).map((f) => ({ ...f, dst_ip: dst })));
+    expect(detect(flows(jittered), { max_samples: 12 })[0]!.details?.connections).toBe(12);
+    const many = ['192.0.2.1', '192.0.2.2', '192.0.2.3'].flatMap((dst) => flows(jittered.slice(0, 14)).map((f) => ({ ...f, dst_ip: dst })));
     expect(detect(many, { max_pairs: 1 })).toHaveLength(3); // evicted pairs are evaluated, not lost
   });
 });

@@ -12,10 +12,13 @@ import type { Detector, DetectorSpec, Emit } from '../detector.js';
 
 const options = z.strictObject({
   enabled: z.boolean().default(true),
-  /** Fewer connections than this cannot show a rhythm: 8 gives 7 gaps. */
-  min_connections: z.number().int().min(3).default(8),
-  /** Gaps whose median deviation is within 20 % of the median gap are periodic; implants add jitter of 10–20 %. */
-  max_jitter: z.number().min(0).default(0.2),
+  /** Fewer connections than this cannot show a rhythm: 12 gives 11 gaps (an hour of 5-minute beacons). */
+  min_connections: z.number().int().min(3).default(12),
+  /**
+   * Median deviation of the gaps over the median gap. Implants jitter by 10–20 % uniformly, which puts this near
+   * 0.05–0.1; random (Poisson-like) traffic sits near 0.5. 0.15 keeps a margin on both sides.
+   */
+  max_jitter: z.number().min(0).default(0.15),
   /** A heartbeat is small: a median request above 16 KiB is a transfer, not a beacon. */
   max_median_bytes_out: z.number().int().min(0).default(16 * 1024),
   /** Gaps shorter than this are retries or a chatty protocol, not a heartbeat. */
