@@ -9,7 +9,7 @@ import { toJsonLine } from '../sinks/jsonl.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
 import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
-import { addStoreCommands, dbOption, huntIntoStore, resolveDb } from './store-commands.js';
+import { addStoreCommands, huntDbOption, huntIntoStore } from './store-commands.js';
 import { renderIncidents } from '../sinks/incidents-terminal.js';
 import type { Incident } from '../core/incidents.js';
 
@@ -22,7 +22,7 @@ interface HuntOptions {
   out?: string;
   failOn?: number;
   quiet: boolean;
-  db?: string | boolean;
+  db?: string;
 }
 
 function parseRisk(value: string): number {
@@ -60,7 +60,7 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   let incidents: Incident[] | undefined;
   let summary: RunSummary;
   if (options.db === undefined) summary = await run(paths, runOptions);
-  else ({ summary, incidents } = await huntIntoStore(paths, runOptions, resolveDb(options.db)));
+  else ({ summary, incidents } = await huntIntoStore(paths, runOptions, options.db));
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
@@ -119,7 +119,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'also write findings as JSON lines (or ECS with --format ecs) to this file')
     .option('--fail-on <risk>', 'exit 1 when any finding reaches this risk (0-10)', parseRisk)
     .addOption(quietOption)
-    .addOption(dbOption())
+    .addOption(huntDbOption())
     .action(async (paths: string[], options: HuntOptions) => setExit(await hunt(paths, options)));
 
   program

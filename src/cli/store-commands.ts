@@ -10,31 +10,45 @@ import { loadConfig } from '../pipeline/config.js';
 import type { RunOptions } from '../pipeline/run.js';
 import { incidentRecord, toJsonLine } from '../sinks/jsonl.js';
 import { renderIncident, renderIncidents } from '../sinks/incidents-terminal.js';
-import { cell } from '../sinks/terminal.js';
-import { renderSummary } from '../sinks/terminal.js';
+import { cell, renderSummary } from '../sinks/terminal.js';
 import { ingest, rebuildIncidents } from '../store/ingest.js';
-import { defaultDbPath } from '../store/open.js';
+import { defaultDbPath, StoreError } from '../store/open.js';
 import { Store } from '../store/store.js';
 import { writeStdout } from './output.js';
 import { progressReporter } from './progress.js';
 
-/** `--db` with no path means the per-user default store. */
-export const dbOption = (): Option =>
-  new Option('--db [path]', `keep state in this SQLite store (default ${defaultDbPath()})`).argParser((v) => v);
+/**
+ * `--db <path>` always takes a path (an optional value would swallow the first input path). The store commands
+ * default to the per-user store; `hunt` uses a store only when given one.
+ */
+export const huntDbOption = (): Option =>
+  new Option('--db <path>', `keep state in this SQLite store (checkpoints, baselines, incidents); the usual one is ${defaultDbPath()}`);
+const dbOption = (): Option => new Option('--db <path>', 'the SQLite store').default(defaultDbPath());
 
-export function resolveDb(db: string | boolean | undefined): string {
-  return typeof db === 'string' ? db : defaultDbPath();
+/**
+ * Opens the store, runs `use`, closes it. A write that fails (disk full, read-only file) is a clear error: the
+ * input being committed is not checkpointed, so the next run reads it again and loses nothing.
+ */
+async function withStore<T>(path: string, readonly: boolean, use: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = Store.open(path, readonly);
+  try {
+    return await use(store);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'SqliteError') {
+      throw new StoreError(`cannot write the store ${path}: ${err.message}. Nothing after the last committed input was recorded; fix the cause and run again.`);
+    }
+    throw err;
+  } finally {
+    store.close();
+  }
 }
 
 /** `hunt --db`: the same run as without the store, plus checkpoints, dedup, baselines and incidents. */
 export async function huntIntoStore(paths: string[], run: RunOptions, db: string): Promise<{ summary: RunSummary; incidents: Incident[] }> {
-  const store = Store.open(db);
-  try {
+  return withStore(db, false, async (store) => {
     const { summary } = await ingest(store, paths, run.config, 'hunt', { onFinding: run.onFinding, onProgress: run.onProgress });
     return { summary, incidents: store.incidents() };
-  } finally {
-    store.close();
-  }
+  });
 }
 
 function parseTime(value: string): number {
@@ -56,7 +70,7 @@ function print(lines: string[]): void {
 }
 
 interface IncidentsOptions {
-  db?: string | boolean;
+  db: string;
   host?: string;
   since?: number;
   until?: number;
@@ -67,29 +81,19 @@ interface IncidentsOptions {
 }
 
 async function listIncidents(options: IncidentsOptions): Promise<number> {
-  const store = Store.open(resolveDb(options.db), true);
-  try {
-    const incidents = store.incidents({
-      host: options.host, from: options.since, to: options.until, minRisk: options.minRisk, technique: options.technique, includeSuppressed: options.all,
-    });
-    if (options.format === 'jsonl') for (const i of incidents) await writeStdout(toJsonLine(incidentRecord(i)));
-    else print(renderIncidents(incidents));
-  } finally {
-    store.close();
-  }
+  const incidents = await withStore(options.db, true, (store) => store.incidents({
+    host: options.host, from: options.since, to: options.until, minRisk: options.minRisk, technique: options.technique, includeSuppressed: options.all,
+  }));
+  if (options.format === 'jsonl') for (const i of incidents) await writeStdout(toJsonLine(incidentRecord(i)));
+  else print(renderIncidents(incidents));
   return 0;
 }
 
-async function showIncident(id: string, options: { db?: string | boolean; format: 'table' | 'jsonl' }): Promise<number> {
-  const store = Store.open(resolveDb(options.db), true);
-  try {
-    const incident = store.incident(id.toLowerCase());
-    if (incident === undefined) throw new UsageError(`no incident ${cell(id)} (give its ID or a unique prefix of 6 or more characters)`);
-    if (options.format === 'jsonl') await writeStdout(toJsonLine(incidentRecord(incident)));
-    else print(renderIncident(incident));
-  } finally {
-    store.close();
-  }
+async function showIncident(id: string, options: { db: string; format: 'table' | 'jsonl' }): Promise<number> {
+  const incident = await withStore(options.db, true, (store) => store.incident(id.toLowerCase()));
+  if (incident === undefined) throw new UsageError(`no incident ${cell(id)} (give its ID or a unique prefix of 6 or more characters)`);
+  if (options.format === 'jsonl') await writeStdout(toJsonLine(incidentRecord(incident)));
+  else print(renderIncident(incident));
   return 0;
 }
 
@@ -98,25 +102,21 @@ function checkAllowValue(kind: AllowKind, value: string): void {
   if (value.trim() === '') throw new UsageError('an allow-list value cannot be empty');
 }
 
-async function changeAllowList(options: { db?: string | boolean; config?: string }, change: (store: Store) => string): Promise<number> {
+async function changeAllowList(options: { db: string; config?: string }, change: (store: Store) => string): Promise<number> {
   const config = await loadConfig(options.config);
-  const store = Store.open(resolveDb(options.db));
-  try {
+  return withStore(options.db, false, (store) => {
     print([change(store)]);
     // Stored findings are judged again, so the change applies to what was already found.
     const { incidents } = rebuildIncidents(store, config);
     print([`${incidents.filter((i) => i.suppressed === undefined).length} incidents after the change`]);
-  } finally {
-    store.close();
-  }
-  return 0;
+    return 0;
+  });
 }
 
-async function learn(paths: string[], options: { db?: string | boolean; config?: string; quiet: boolean }): Promise<number> {
+async function learn(paths: string[], options: { db: string; config?: string; quiet: boolean }): Promise<number> {
   const config = await loadConfig(options.config);
-  const store = Store.open(resolveDb(options.db));
   const progress = progressReporter(options.quiet);
-  try {
+  return withStore(options.db, false, async (store) => {
     const { summary, skipped } = await ingest(store, paths, config, 'learn', { onProgress: progress.update });
     progress.stop();
     const counts = store.counts();
@@ -126,9 +126,7 @@ async function learn(paths: string[], options: { db?: string | boolean; config?:
         (skipped > 0 ? ` (${skipped} inputs already learned, skipped)` : ''),
     ]);
     return summary.inputs.some((i) => i.error !== undefined) ? 2 : 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** Adds the store commands to the program; `setExit` receives each command's exit code. */
@@ -153,7 +151,7 @@ export function addStoreCommands(program: Command, setExit: (code: number) => vo
     .argument('<id>', 'incident ID or a unique prefix of it')
     .addOption(dbOption())
     .addOption(format())
-    .action(async (id: string, options: { db?: string | boolean; format: 'table' | 'jsonl' }) => setExit(await showIncident(id, options)));
+    .action(async (id: string, options: { db: string; format: 'table' | 'jsonl' }) => setExit(await showIncident(id, options)));
 
   const allow = program.command('allow').description('allow-list entries that suppress findings, new and stored');
   allow
@@ -164,7 +162,7 @@ export function addStoreCommands(program: Command, setExit: (code: number) => vo
     .option('--comment <text>', 'why it is allowed')
     .addOption(dbOption())
     .addOption(configOption())
-    .action(async (kind: AllowKind, value: string, options: { db?: string | boolean; config?: string; comment?: string }) => {
+    .action(async (kind: AllowKind, value: string, options: { db: string; config?: string; comment?: string }) => {
       checkAllowValue(kind, value);
       setExit(await changeAllowList(options, (store) => {
         const entry = store.addAllow(kind, value, options.comment);
@@ -175,14 +173,9 @@ export function addStoreCommands(program: Command, setExit: (code: number) => vo
     .command('list')
     .description('list the entries')
     .addOption(dbOption())
-    .action((options: { db?: string | boolean }) => {
-      const store = Store.open(resolveDb(options.db), true);
-      try {
-        const entries = store.allowList();
-        print(entries.length === 0 ? ['No allow-list entries.'] : entries.map((e) => `#${e.id}  ${e.kind.padEnd(8)}  ${cell(e.value, 200)}${e.comment ? '  ' + cell(e.comment, 200) : ''}`));
-      } finally {
-        store.close();
-      }
+    .action(async (options: { db: string }) => {
+      const entries = await withStore(options.db, true, (store) => store.allowList());
+      print(entries.length === 0 ? ['No allow-list entries.'] : entries.map((e) => `#${e.id}  ${e.kind.padEnd(8)}  ${cell(e.value, 200)}${e.comment ? '  ' + cell(e.comment, 200) : ''}`));
       setExit(0);
     });
   allow
@@ -195,7 +188,7 @@ export function addStoreCommands(program: Command, setExit: (code: number) => vo
     })
     .addOption(dbOption())
     .addOption(configOption())
-    .action(async (id: number, options: { db?: string | boolean; config?: string }) => {
+    .action(async (id: number, options: { db: string; config?: string }) => {
       setExit(await changeAllowList(options, (store) => {
         if (!store.removeAllow(id)) throw new UsageError(`no allow-list entry #${id}`);
         return `removed allow-list entry #${id}`;
@@ -211,5 +204,5 @@ export function addStoreCommands(program: Command, setExit: (code: number) => vo
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(quietOption())
-    .action(async (paths: string[], options: { db?: string | boolean; config?: string; quiet: boolean }) => setExit(await learn(paths, options)));
+    .action(async (paths: string[], options: { db: string; config?: string; quiet: boolean }) => setExit(await learn(paths, options)));
 }

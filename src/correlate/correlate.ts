@@ -114,10 +114,12 @@ export function correlate(findings: readonly Finding[], ctx: CorrelationContext,
     }
   }
 
+  const clustersByHost = new Map<string, TransferCluster[]>();
+  for (const c of clusters) clustersByHost.set(c.host, [...(clustersByHost.get(c.host) ?? []), c]);
   const lone: Placed[] = [];
   for (const s of hostStages) {
-    const candidates = clusters.filter(
-      (c) => c.host === s.host && s.finding.ts_start <= c.ts_end && c.ts_start - s.finding.ts_end <= options.window_seconds,
+    const candidates = (clustersByHost.get(s.host) ?? []).filter(
+      (c) => s.finding.ts_start <= c.ts_end && c.ts_start - s.finding.ts_end <= options.window_seconds,
     );
     const chosen = candidates.find((c) => c.transfers.some((t) => sameLineage(t.process, s.process))) ?? candidates[0];
     if (chosen === undefined) lone.push(s);
