@@ -115,7 +115,11 @@ export function correlate(findings: readonly Finding[], ctx: CorrelationContext,
   }
 
   const clustersByHost = new Map<string, TransferCluster[]>();
-  for (const c of clusters) clustersByHost.set(c.host, [...(clustersByHost.get(c.host) ?? []), c]);
+  for (const c of clusters) {
+    const list = clustersByHost.get(c.host);
+    if (list === undefined) clustersByHost.set(c.host, [c]);
+    else list.push(c);
+  }
   const lone: Placed[] = [];
   for (const s of hostStages) {
     const candidates = (clustersByHost.get(s.host) ?? []).filter(

@@ -3,7 +3,7 @@
 // uninterrupted hunt stores — the same findings and incidents, none duplicated, none missing — and hunting the
 // same inputs again (also under another name) must add nothing.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { generateDay } from './generate.js';
 
 const CLI = join(import.meta.dirname, 'cli.ts');
 const MAX_KILLS = 6;
+let cleanDuration = 5000;
 const dir = mkdtempSync(join(tmpdir(), 'exfilscope-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -57,6 +58,7 @@ describe('hunt --db under kill -9', () => {
     expect(await hunt(clean, inputs)).toBe(0);
     // Kill points are fractions of this machine's uninterrupted run time, so they land mid-ingest anywhere.
     const duration = performance.now() - started;
+    cleanDuration = duration;
     const expected = contents(clean);
     expect(expected.findings.length).toBeGreaterThan(0);
     expect(expected.incidents.length).toBeGreaterThan(0);
@@ -84,6 +86,21 @@ describe('hunt --db under kill -9', () => {
     expect(got.findings).toEqual(expected.findings);
     expect(got.incidents).toEqual(expected.incidents);
     expect(got.counts).toEqual(expected.counts);
+  }, 300_000);
+
+  it('loses nothing when the WAL is lost after a kill: the offsets roll back with the state (RELIABILITY F44)', async () => {
+    const expected = contents(join(dir, 'clean.db'));
+    const db = join(dir, 'wal-lost.db');
+    let lost = 0;
+    for (const fraction of killPoints(44, 3, 30, 70)) {
+      if ((await hunt(db, inputs, (cleanDuration * fraction) / 100)) === 0) break;
+      if (existsSync(db + '-wal')) lost++;
+      rmSync(db + '-wal', { force: true });
+      rmSync(db + '-shm', { force: true });
+    }
+    expect(await hunt(db, inputs)).toBe(0);
+    console.log(`WAL-loss test: ${lost} WAL files deleted after kills`);
+    expect(contents(db)).toEqual(expected);
   }, 300_000);
 
   it('adds nothing when the same inputs are hunted again, even under another name', async () => {
