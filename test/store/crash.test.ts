@@ -88,18 +88,27 @@ describe('hunt --db under kill -9', () => {
     expect(got.counts).toEqual(expected.counts);
   }, 300_000);
 
-  it('loses nothing when the WAL is lost after a kill: the offsets roll back with the state (RELIABILITY F44)', async () => {
+  it('loses nothing when the WAL is lost after a kill, or says the store is damaged (RELIABILITY F44)', async () => {
+    // Deleting the WAL rolls committed transactions back together with their checkpoints, so the inputs are read
+    // again. If the kill interrupted a checkpoint, the main file can be left half-updated: then the only right
+    // outcome is the quick_check error with recovery steps, never a silently wrong store.
     const expected = contents(join(dir, 'clean.db'));
     const db = join(dir, 'wal-lost.db');
     let lost = 0;
-    for (const fraction of killPoints(44, 3, 30, 70)) {
-      if ((await hunt(db, inputs, (cleanDuration * fraction) / 100)) === 0) break;
-      if (existsSync(db + '-wal')) lost++;
-      rmSync(db + '-wal', { force: true });
-      rmSync(db + '-shm', { force: true });
+    try {
+      for (const fraction of killPoints(44, 3, 30, 70)) {
+        if ((await hunt(db, inputs, (cleanDuration * fraction) / 100)) === 0) break;
+        if (existsSync(db + '-wal')) lost++;
+        rmSync(db + '-wal', { force: true });
+        rmSync(db + '-shm', { force: true });
+      }
+      expect(await hunt(db, inputs)).toBe(0);
+    } catch (err) {
+      console.log(`WAL-loss test: the store was left damaged after ${lost} lost WAL files`);
+      expect((err as Error).message).toMatch(/store .* (is damaged|cannot be read).*To recover/s);
+      return;
     }
-    expect(await hunt(db, inputs)).toBe(0);
-    console.log(`WAL-loss test: ${lost} WAL files deleted after kills`);
+    console.log(`WAL-loss test: ${lost} WAL files deleted after kills; store exact`);
     expect(contents(db)).toEqual(expected);
   }, 300_000);
 
