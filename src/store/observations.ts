@@ -3,6 +3,7 @@
 // bounded Maps while the input is read, then written in the same transaction as its findings and checkpoint.
 import { AnomalyCounter } from '../core/anomalies.js';
 import type { Event, ProcessRef, Source } from '../core/events.js';
+import { inAny, parseCidrs, type Cidr } from '../core/cidr.js';
 import type { CorrelateOptions } from '../correlate/options.js';
 import { baseName } from '../correlate/paths.js';
 
@@ -58,14 +59,18 @@ export class Observations {
   /** Caps hit while observing (`correlate.*_capped`), added to the input's health when it is committed. */
   readonly anomalies = new AnomalyCounter();
 
-  constructor(private readonly options: CorrelateOptions) {}
+  private readonly internalNetworks: Cidr[];
+
+  constructor(private readonly options: CorrelateOptions) {
+    this.internalNetworks = parseCidrs(options.internal_networks);
+  }
 
   observe(event: Event): void {
     if (!Number.isFinite(event.ts)) return;
     switch (event.kind) {
       case 'flow':
       case 'firewall':
-        this.contact(event.host ?? event.src_ip, event.dst_ip, event.dst_port ?? 0, event.ts);
+        this.contact(this.internal(event.src_ip), event.dst_ip, event.dst_port ?? 0, event.ts);
         break;
       case 'net_conn': {
         const host = event.host ?? event.src_ip;
@@ -76,13 +81,13 @@ export class Observations {
         break;
       }
       case 'dns':
-        this.contact(event.host ?? event.src_ip, event.query.toLowerCase(), 0, event.ts);
+        this.contact(this.internal(event.src_ip), event.query.toLowerCase(), 0, event.ts);
         break;
       case 'tls':
-        if (event.server_name !== undefined) this.contact(event.host ?? event.src_ip, event.server_name.toLowerCase(), 0, event.ts);
+        if (event.server_name !== undefined) this.contact(this.internal(event.src_ip), event.server_name.toLowerCase(), 0, event.ts);
         break;
       case 'http':
-        if (event.host_header !== undefined) this.contact(event.host ?? event.src_ip, event.host_header.toLowerCase(), 0, event.ts);
+        if (event.host_header !== undefined) this.contact(this.internal(event.src_ip), event.host_header.toLowerCase(), 0, event.ts);
         if ((event.method === 'POST' || event.method === 'PUT') && event.uri !== undefined) {
           const path = event.uri.split('?', 1)[0]!;
           if (path.length > 1) this.transfer(event.src_ip, event.dst_ip, baseName(path), event.ts, event.request_body_len, 'http');
@@ -106,6 +111,15 @@ export class Observations {
       default:
         break;
     }
+  }
+
+  /**
+   * Network records are keyed by their source address (a sensor's or firewall's own name is not the host that
+   * talked); host telemetry by host name. Sources outside the internal networks are inbound traffic, not a host's
+   * destinations.
+   */
+  private internal(address: string): string | undefined {
+    return inAny(this.internalNetworks, address) ? address : undefined;
   }
 
   private contact(host: string | undefined, dst: string, port: number, ts: number): void {

@@ -89,13 +89,15 @@ describe('store', () => {
   it('ages baselines out in event time, relative to the newest event stored', () => {
     const store = Store.open(join(dir, 'state.db'));
     const o = new Observations(defaultCorrelateOptions());
-    const flow = (host: string, ts: number) => o.observe({ kind: 'flow', ts, host, source: { reader: 't', path: 'p' }, proto: 'tcp', src_ip: '10.0.0.1', src_port: 1, dst_ip: '203.0.113.1', dst_port: 443 });
-    flow('old', 0);
-    flow('new', 100 * 86400);
+    const flow = (src_ip: string, ts: number) => o.observe({ kind: 'flow', ts, host: 'sensor', source: { reader: 't', path: 'p' }, proto: 'tcp', src_ip, src_port: 1, dst_ip: '203.0.113.1', dst_port: 443 });
+    flow('10.0.0.1', 0);
+    flow('10.0.0.2', 100 * 86400);
+    flow('203.0.113.7', 100 * 86400); // inbound from outside: not a host of ours
     store.commitInput(undefined, 'learn', [], o);
+    expect(store.counts().baseline_hosts).toBe(2);
     expect(store.ageOut(90 * 86400)).toBe(2); // the old host and its destination
-    expect(store.hostFirstSeen('old')).toBeUndefined();
-    expect(store.hostFirstSeen('new')).toBe(100 * 86400);
+    expect(store.hostFirstSeen('10.0.0.1')).toBeUndefined();
+    expect(store.hostFirstSeen('10.0.0.2')).toBe(100 * 86400);
     store.close();
   });
 

@@ -134,7 +134,7 @@ function create(o: Options): Detector {
       if (inAny(internal, event.dst_ip)) return;
       emit = out;
       const note = `${bytesOut} bytes out, ${bytesIn} in to ${event.dst_ip}${event.dst_port === undefined ? '' : ':' + event.dst_port}`;
-      add(event.host ?? event.src_ip, event.src_ip, event.dst_ip, event.dst_port, event.proto, event.ts, bytesOut, bytesIn, { ...event.source, note });
+      add(event.src_ip, event.src_ip, event.dst_ip, event.dst_port, event.proto, event.ts, bytesOut, bytesIn, { ...event.source, note });
     },
     snapshot(): unknown {
       return {
