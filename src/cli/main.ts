@@ -1,11 +1,13 @@
 // The `exfilscope` command: parses arguments, runs the pipeline, renders results, returns the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AnomalyCounter } from '../core/anomalies.js';
 import { UsageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
 import { loadConfig } from '../pipeline/config.js';
 import { dump, run } from '../pipeline/run.js';
 import { toJsonLine } from '../sinks/jsonl.js';
+import { writeZeekLogs } from '../sinks/zeek-logs/write.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
 import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
@@ -64,9 +66,9 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
-  if (!recordsOnStdout) printLines(renderFindings(findings), false);
-  if (!recordsOnStdout && incidents !== undefined) printLines(renderIncidents(incidents), false);
-  if (!options.quiet || recordsOnStdout) printLines(renderSummary(summary), true);
+  if (!recordsOnStdout) printLines([...renderFindings(findings), ''], false);
+  if (!recordsOnStdout && incidents !== undefined) printLines([...renderIncidents(incidents), ''], false);
+  if (!options.quiet) printLines(renderSummary(summary), true);
   if (options.failOn !== undefined && findings.some((f) => f.risk >= options.failOn!)) return EXIT.findingAtRisk;
   return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
 }
@@ -96,9 +98,16 @@ async function dumpRecords(paths: string[], options: { config?: string; quiet: b
     pending = pending.then(() => writeStdout(text));
   });
   await pending;
-  const summary = { inputs, findingsByAnalytic: new Map(), elapsed: (performance.now() - started) / 1000 };
+  const summary = { inputs, findingsByAnalytic: new Map(), detectorLimits: new AnomalyCounter(), elapsed: (performance.now() - started) / 1000 };
   if (!options.quiet) printLines(renderSummary(summary), true);
   return inputsFailed(inputs) ? EXIT.usageOrInput : EXIT.ok;
+}
+
+async function zeekLogs(paths: string[], options: { config?: string; out: string; format: 'zeek-tsv' | 'zeek-json'; quiet: boolean }): Promise<number> {
+  const config = await loadConfig(options.config);
+  const { summary } = await writeZeekLogs(paths, options.out, options.format, config);
+  if (!options.quiet) printLines(renderSummary(summary), true);
+  return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -137,6 +146,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption)
     .addOption(quietOption)
     .action(async (paths: string[], options: { config?: string; quiet: boolean }) => setExit(await dumpRecords(paths, options)));
+
+  program
+    .command('logs')
+    .description('write Zeek logs (conn, http, dns, ftp, smtp) decoded from captures')
+    .argument('<paths...>', 'captures, directories or -')
+    .requiredOption('-o, --out <dir>', 'directory for the .log files')
+    .addOption(new Option('--format <format>', 'Zeek TSV or Zeek JSON lines').choices(['zeek-tsv', 'zeek-json']).default('zeek-tsv'))
+    .addOption(configOption)
+    .addOption(quietOption)
+    .action(async (paths: string[], options: { config?: string; out: string; format: 'zeek-tsv' | 'zeek-json'; quiet: boolean }) =>
+      setExit(await zeekLogs(paths, options)));
 
   addStoreCommands(program, setExit, () => configOption, () => quietOption);
   return program;

@@ -1,11 +1,8 @@
-// A Map with a hard cap on entries for attacker-keyed state: when full, the oldest entry is handed to the owner
-// (to evaluate or drop) and evicted, and the eviction is counted, so memory stays bounded and the loss is visible.
+// A Map with a hard cap on entries for attacker-keyed state: when full, the oldest entry is evicted and handed to
+// the owner (to evaluate, and to count against its limit), so memory stays bounded and the loss is visible.
 
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
-  /** Entries evicted because the map was full. */
-  evictions = 0;
-
   constructor(private readonly cap: number, private readonly onEvict: (key: K, value: V) => void) {}
 
   get size(): number {
@@ -21,7 +18,6 @@ export class BoundedMap<K, V> {
       const oldest = this.map.entries().next().value;
       if (oldest !== undefined) {
         this.map.delete(oldest[0]);
-        this.evictions++;
         this.onEvict(oldest[0], oldest[1]);
       }
     }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AnomalyCounter } from '../core/anomalies.js';
 import type { Event, FlowEvent, NetConnEvent } from '../core/events.js';
 import { findingId, type Finding } from '../core/findings.js';
 import { flowAsymmetry } from '../detectors/flow-asymmetry/index.js';
@@ -62,7 +63,7 @@ function stagedFinding(ts: number, path: string, size?: number): Finding {
 }
 
 function asymmetryFindings(flows: FlowEvent[]): Finding[] {
-  const detector = flowAsymmetry.create(flowAsymmetry.options.parse({ window_seconds: [3600] }));
+  const detector = flowAsymmetry.create(flowAsymmetry.options.parse({ window_seconds: [3600] }), new AnomalyCounter());
   const out: Finding[] = [];
   for (const f of flows) detector.onEvent(f, (x) => out.push(x));
   detector.flush((x) => out.push(x));

@@ -2,8 +2,7 @@
 import type { DetectorSpec } from './detector.js';
 import { beaconing } from './beaconing/index.js';
 import { flowAsymmetry } from './flow-asymmetry/index.js';
+import { seedAltProtocolVolume } from './seed-alt-protocol-volume/index.js';
+import { seedEncodedPayload } from './seed-encoded-payload/index.js';
 
-export const DETECTORS: readonly DetectorSpec<any>[] = [
-  flowAsymmetry,
-  beaconing,
-];
+export const DETECTORS: readonly DetectorSpec<any>[] = [seedEncodedPayload, seedAltProtocolVolume, flowAsymmetry, beaconing];

@@ -1,5 +1,6 @@
 // One pass over the inputs: readers produce event batches, detectors consume the kinds they declared,
 // findings go to the caller. Detector state spans all inputs of the run, then is flushed once.
+import { AnomalyCounter } from '../core/anomalies.js';
 import type { Event, EventKind } from '../core/events.js';
 import type { Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
@@ -54,7 +55,8 @@ export async function run(paths: readonly string[], options: RunOptions): Promis
     options.onFinding?.(finding);
   };
   const { perInput, config } = options;
-  let running = options.detect ? instantiateDetectors(config, perInput !== undefined) : [];
+  const detectorLimits = new AnomalyCounter();
+  let running = options.detect ? instantiateDetectors(config, perInput !== undefined, detectorLimits) : [];
   for (const r of running) if (r.persistent && perInput !== undefined) {
     const state = perInput.restore(r.spec.id);
     if (state !== undefined) r.detector.restore!(state);
@@ -67,7 +69,7 @@ export async function run(paths: readonly string[], options: RunOptions): Promis
   for await (const source of openSources(paths, config, inputs, perInput?.admit)) {
     const { health } = source;
     if (perInput !== undefined) {
-      running = running.map((r) => (r.persistent ? r : { ...r, detector: r.spec.create(config.detectors[r.spec.id]!) }));
+      running = running.map((r) => (r.persistent ? r : { ...r, detector: r.spec.create(config.detectors[r.spec.id]!, detectorLimits) }));
       byKind = indexByKind(running);
     }
     let failed = false;
@@ -101,15 +103,15 @@ export async function run(paths: readonly string[], options: RunOptions): Promis
   } else {
     for (const r of running) r.detector.flush(emit);
   }
-  return { inputs, findingsByAnalytic, elapsed: (performance.now() - started) / 1000 };
+  return { inputs, findingsByAnalytic, detectorLimits, elapsed: (performance.now() - started) / 1000 };
 }
 
-function instantiateDetectors(config: Config, snapshots: boolean): Running[] {
+function instantiateDetectors(config: Config, snapshots: boolean, limits: AnomalyCounter): Running[] {
   const running: Running[] = [];
   for (const spec of DETECTORS) {
     const detectorOptions = config.detectors[spec.id];
     if (detectorOptions === undefined || !detectorOptions.enabled) continue;
-    const detector = spec.create(detectorOptions);
+    const detector = spec.create(detectorOptions, limits);
     running.push({ spec, detector, persistent: snapshots && detector.snapshot !== undefined && detector.restore !== undefined });
   }
   return running;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AnomalyCounter } from '../../core/anomalies.js';
 import type { FlowEvent } from '../../core/events.js';
 import type { Finding } from '../../core/findings.js';
 import { prng as prngForTests } from '../../../test/prng.js';
@@ -13,8 +14,8 @@ function flows(times: number[], bytes = 400): FlowEvent[] {
   }));
 }
 
-function detect(events: FlowEvent[], overrides: Record<string, unknown> = {}): Finding[] {
-  const d = beaconing.create(beaconing.options.parse(overrides));
+function detect(events: FlowEvent[], overrides: Record<string, unknown> = {}, limits = new AnomalyCounter()): Finding[] {
+  const d = beaconing.create(beaconing.options.parse(overrides), limits);
   const out: Finding[] = [];
   for (const e of events) d.onEvent(e, (f) => out.push(f));
   d.flush((f) => out.push(f));
@@ -43,6 +44,8 @@ describe('beaconing', () => {
   it('keeps at most max_samples connections per pair and max_pairs pairs', () => {
     expect(detect(flows(jittered), { max_samples: 12 })[0]!.details?.connections).toBe(12);
     const many = ['192.0.2.1', '192.0.2.2', '192.0.2.3'].flatMap((dst) => flows(jittered.slice(0, 14)).map((f) => ({ ...f, dst_ip: dst })));
-    expect(detect(many, { max_pairs: 1 })).toHaveLength(3); // evicted pairs are evaluated, not lost
+    const limits = new AnomalyCounter();
+    expect(detect(many, { max_pairs: 1 }, limits)).toHaveLength(3); // evicted pairs are evaluated, not lost
+    expect(limits.count('beaconing.max_pairs')).toBe(2);
   });
 });

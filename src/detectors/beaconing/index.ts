@@ -5,6 +5,7 @@
 // the odd extra connection — not least the exfiltration itself over the same channel — where a plain
 // coefficient of variation would be thrown off by one outlier.
 import { z } from 'zod';
+import type { AnomalyCounter } from '../../core/anomalies.js';
 import { BoundedMap } from '../../core/bounded-map.js';
 import type { Event } from '../../core/events.js';
 import { findingId, type Evidence } from '../../core/findings.js';
@@ -27,7 +28,7 @@ const options = z.strictObject({
   same_connection_seconds: z.number().min(0).default(1),
   /** Most recent connections kept per (host, destination, port). */
   max_samples: z.number().int().min(8).default(64),
-  /** Most (host, destination, port) pairs tracked; the oldest is evaluated and evicted beyond it. */
+  /** Most (host, destination, port) pairs tracked; the oldest is evaluated and evicted beyond it (`beaconing.max_pairs`). */
   max_pairs: z.number().int().min(1).default(100_000),
 });
 
@@ -50,9 +51,12 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function create(o: Options): Detector {
+function create(o: Options, limits: AnomalyCounter): Detector {
   let emit: Emit = () => {};
-  const series = new BoundedMap<string, Series>(o.max_pairs, (_k, s) => evaluate(s, emit));
+  const series = new BoundedMap<string, Series>(o.max_pairs, (_k, s) => {
+    limits.add('beaconing.max_pairs');
+    evaluate(s, emit);
+  });
 
   function evaluate(s: Series, out: Emit): void {
     if (s.times.length < o.min_connections) return;

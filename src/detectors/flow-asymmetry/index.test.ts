@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AnomalyCounter } from '../../core/anomalies.js';
 import type { Event, FirewallEvent, FlowEvent } from '../../core/events.js';
 import type { Finding } from '../../core/findings.js';
 import { flowAsymmetry } from './index.js';
@@ -13,8 +14,8 @@ function flow(i: number, ts: number, out: number, inb: number, dst = '203.0.113.
   };
 }
 
-function runDetector(events: Event[], overrides: Record<string, unknown> = {}): Finding[] {
-  const detector = flowAsymmetry.create(flowAsymmetry.options.parse(overrides));
+function runDetector(events: Event[], overrides: Record<string, unknown> = {}, limits = new AnomalyCounter()): Finding[] {
+  const detector = flowAsymmetry.create(flowAsymmetry.options.parse(overrides), limits);
   const findings: Finding[] = [];
   for (const e of events) detector.onEvent(e, (f) => findings.push(f));
   detector.flush((f) => findings.push(f));
@@ -70,10 +71,11 @@ describe('flow-asymmetry', () => {
 
   it('bounds its state: beyond max_entries the oldest window is evaluated, evicted and counted', () => {
     const events = ['203.0.113.1', '203.0.113.2', '203.0.113.3'].map((dst, i) => flow(i, T0 + i, 8 * 1024 * 1024, 10, dst));
-    const findings = runDetector(events, { window_seconds: [3600], max_entries: 2 });
+    const limits = new AnomalyCounter();
+    const findings = runDetector(events, { window_seconds: [3600], max_entries: 2 }, limits);
     expect(findings).toHaveLength(3);
     const evicted = findings.find((f) => f.dst_ip === '203.0.113.1')!;
     expect(evicted.reason).toContain('cut short by the state cap');
-    expect(Math.max(...findings.map((f) => Number(f.details?.state_evictions)))).toBe(1);
+    expect(limits.count('flow-asymmetry.max_entries')).toBe(1);
   });
 });

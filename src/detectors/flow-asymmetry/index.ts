@@ -4,6 +4,7 @@
 // received. Clients normally receive more than they send; exfiltration inverts that (ATT&CK T1048 detection:
 // "uncommon data flows … a client sending significantly more data than it receives from a server").
 import { z } from 'zod';
+import type { AnomalyCounter } from '../../core/anomalies.js';
 import { BoundedMap } from '../../core/bounded-map.js';
 import { DEFAULT_INTERNAL_NETWORKS, inAny, parseCidrs } from '../../core/cidr.js';
 import type { Event, Proto } from '../../core/events.js';
@@ -28,7 +29,7 @@ const options = z.strictObject({
   low_and_slow_connections: z.number().int().min(2).default(20),
   /** Destinations in these networks are not exfiltration targets (backups and file servers inside the site). */
   internal_networks: z.array(z.string()).default([...DEFAULT_INTERNAL_NETWORKS]),
-  /** Most (host, destination, window) entries kept at once; the oldest is evaluated and evicted beyond it. */
+  /** Most (host, destination, window) entries kept at once; the oldest is evaluated and evicted beyond it (`flow-asymmetry.max_entries`). */
   max_entries: z.number().int().min(1).default(100_000),
   /** Evidence records kept per entry (the first ones), so a finding cites where its bytes came from. */
   max_evidence: z.number().int().min(1).default(5),
@@ -55,11 +56,14 @@ interface Volume {
 
 const MAX_PORTS = 8;
 
-function create(o: Options): Detector {
+function create(o: Options, limits: AnomalyCounter): Detector {
   const internal = parseCidrs(o.internal_networks);
   const windows = [...new Set(o.window_seconds)].sort((a, b) => a - b);
   let emit: Emit = () => {};
-  const state = new BoundedMap<string, Volume>(o.max_entries, (_key, volume) => evaluate(volume, emit, true));
+  const state = new BoundedMap<string, Volume>(o.max_entries, (_key, volume) => {
+    limits.add('flow-asymmetry.max_entries');
+    evaluate(volume, emit, true);
+  });
 
   function evaluate(v: Volume, out: Emit, evicted = false): void {
     if (v.bytes_out < o.min_bytes_out) return;
@@ -94,7 +98,6 @@ function create(o: Options): Detector {
         ratio: Math.round(ratio * 100) / 100,
         connections: v.connections,
         ports: [...v.ports.keys()].map(String),
-        state_evictions: state.evictions,
       },
     };
     out(finding);
@@ -138,14 +141,12 @@ function create(o: Options): Detector {
     },
     snapshot(): unknown {
       return {
-        evictions: state.evictions,
         entries: [...state.entries()].map(([key, v]) => [key, { ...v, ports: [...v.ports.entries()] }]),
       };
     },
     restore(snapshot: unknown): void {
-      const saved = snapshot as { evictions: number; entries: [string, Omit<Volume, 'ports'> & { ports: [number, number][] }][] };
+      const saved = snapshot as { entries: [string, Omit<Volume, 'ports'> & { ports: [number, number][] }][] };
       state.clear();
-      state.evictions = saved.evictions;
       for (const [key, v] of saved.entries) state.set(key, { ...v, ports: new Map(v.ports) });
     },
     flush(out: Emit): void {
