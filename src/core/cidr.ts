@@ -1,6 +1,7 @@
 // CIDR matching for IPv4 and IPv6 text addresses, for internal networks and allow-lists. Addresses are parsed by
 // hand into bytes (no regex over attacker text); anything unparsable simply matches nothing.
 import { isIP } from 'node:net';
+import { parseIpv6 } from './ip.js';
 
 function ipv4Bytes(text: string): number[] | undefined {
   const parts = text.split('.');
@@ -17,23 +18,10 @@ function ipv4Bytes(text: string): number[] | undefined {
 
 /** The address as 4 or 16 bytes; IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes its IPv4 bytes. */
 export function ipBytes(text: string): number[] | undefined {
-  const version = isIP(text);
-  if (version === 4) return ipv4Bytes(text);
-  if (version !== 6) return undefined;
-  let head = text;
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    tail = ipv4Bytes(text.slice(lastColon + 1)) ?? [];
-    head = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const [left = '', right] = head.split('::');
-  const groups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
-  const l = groups(left);
-  const r = right === undefined ? [] : groups(right);
-  const words = [...l, ...new Array<number>(8 - l.length - r.length).fill(0), ...r];
-  const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
-  if (tail.length === 4) bytes.splice(12, 4, ...tail);
+  if (isIP(text) === 4) return ipv4Bytes(text);
+  const v6 = parseIpv6(text);
+  if (v6 === undefined) return undefined;
+  const bytes = Array.from(v6);
   const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
   return mapped ? bytes.slice(12) : bytes;
 }
