@@ -34,6 +34,17 @@ describe('process attribution', () => {
     expect(store.attribute({ ...flow, dst_port: 22, ts: 1000 }, 5)).toBeUndefined();
     expect(store.attribute({ ...flow, src_ip: '10.0.0.6', ts: 1000 }, 5)).toBeUndefined();
   });
+  it('matches a host record without a source address (auditd connect) on destination and time, exact sources first', () => {
+    const audit = new Observations(defaultCorrelateOptions());
+    audit.observe({ ...conn(9000, 0, '/usr/bin/curl', 'web-01'), src_ip: '0.0.0.0' });
+    audit.observe({ ...conn(20000, 0, '/usr/bin/wget', 'web-01'), src_ip: '0.0.0.0' });
+    audit.observe(conn(20001, 41009, 'ftp'));
+    store.commitInput(undefined, 'hunt', [], audit);
+    const attributed = store.attribute({ ...flow, src_ip: '10.0.0.77', src_port: 50000, ts: 9001 }, 5);
+    expect([attributed?.host, attributed?.process?.image]).toEqual(['web-01', '/usr/bin/curl']);
+    expect(store.attribute({ ...flow, ts: 20000 }, 5)?.process?.image).toBe('ftp');
+  });
+
   it('maps an address to the host name reported closest in time (addresses move with DHCP)', () => {
     expect(store.hostForIp('10.0.0.5', 1100)).toBe('WS01');
     expect(store.hostForIp('10.0.0.5', 4900)).toBe('WS09');

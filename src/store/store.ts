@@ -241,12 +241,14 @@ export class Store implements CorrelationContext {
   }
 
   attribute(flow: { src_ip: string; src_port?: number; dst_ip: string; dst_port?: number; ts: number }, tolerance: number): AttributedConnection | undefined {
+    // auditd's connect records name only the destination (the source address is 0.0.0.0 or ::): such a record
+    // matches on destination and time, and an exact source match is always preferred.
     const args: (string | number)[] = [flow.src_ip, flow.dst_ip, flow.ts - tolerance, flow.ts + tolerance];
-    let sql = 'SELECT host, process, ts FROM connections WHERE src_ip = ? AND dst_ip = ? AND ts BETWEEN ? AND ?';
+    let sql = "SELECT host, process, ts FROM connections WHERE (src_ip = ? OR src_ip IN ('0.0.0.0', '::')) AND dst_ip = ? AND ts BETWEEN ? AND ?";
     if (flow.dst_port !== undefined) (sql += ' AND dst_port = ?'), args.push(flow.dst_port);
-    if (flow.src_port !== undefined) (sql += ' AND src_port = ?'), args.push(flow.src_port);
-    sql += ' ORDER BY abs(ts - ?), src_port LIMIT 1';
-    args.push(flow.ts);
+    if (flow.src_port !== undefined) (sql += ' AND (src_port = ? OR src_port = 0)'), args.push(flow.src_port);
+    sql += ' ORDER BY src_ip = ? DESC, abs(ts - ?), src_port LIMIT 1';
+    args.push(flow.src_ip, flow.ts);
     const row = this.db.prepare(sql).get(...args) as { host: string | null; process: string | null; ts: number } | undefined;
     if (row === undefined) return undefined;
     return { ts: row.ts, host: row.host ?? undefined, process: row.process === null ? undefined : parse<ProcessRef>(row.process) };
@@ -281,7 +283,7 @@ export class Store implements CorrelationContext {
   hostForIp(ip: string, ts: number): string | undefined {
     // The nearest report before and after, each one index seek; the closer wins (the earlier on a tie).
     const before = this.db
-      .prepare('SELECT host, ts FROM connections WHERE src_ip = ? AND ts <= ? AND host IS NOT NULL ORDER BY ts DESC, host LIMIT 1')
+      .prepare("SELECT host, ts FROM connections WHERE src_ip = ? AND ts <= ? AND host IS NOT NULL ORDER BY ts DESC, host LIMIT 1")
       .get(ip, ts) as { host: string; ts: number } | undefined;
     const after = this.db
       .prepare('SELECT host, ts FROM connections WHERE src_ip = ? AND ts > ? AND host IS NOT NULL ORDER BY ts, host LIMIT 1')
