@@ -28,21 +28,23 @@ describe('exfilscope hunt', () => {
     const dir = tempDir({ 'conn.log': exfilConn });
     const { code, stdout, stderr } = cli(['hunt', dir]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Findings \(1\)/);
-    expect(stdout).toMatch(/9\s+seed-alt-protocol-volume\s+T1048\.001/);
+    // The seed finding, plus flow-asymmetry's hour and day windows over the same uploads.
+    expect(stdout).toMatch(/Findings \(3\)/);
+    expect(stdout).toMatch(/Findings \(3\)\n.*\n9\s+seed-alt-protocol-volume\s+T1048\.001/);
     expect(stderr).toMatch(/conn\.log\s+zeek\s+3 records, 3 events/);
-    expect(stderr).toMatch(/findings: seed-alt-protocol-volume 1/);
+    expect(stderr).toMatch(/findings: flow-asymmetry 2, seed-alt-protocol-volume 1/);
   });
 
   it('writes JSON lines with every documented field, and ECS', () => {
     const dir = tempDir({ 'conn.log': exfilConn });
     const jsonl = cli(['hunt', dir, '--format', 'jsonl', '-q']);
-    const finding = JSON.parse(jsonl.stdout.trim());
+    const seed = (out: string, name: (r: Record<string, any>) => string) => out.trim().split('\n').map((l) => JSON.parse(l)).find((r) => name(r) === 'seed-alt-protocol-volume');
+    const finding = seed(jsonl.stdout, (r) => r.analytic);
     for (const field of ['id', 'ts_start', 'ts_end', 'technique', 'analytic', 'risk', 'src_ip', 'dst_ip', 'dst_port', 'proto', 'bytes_out', 'bytes_in', 'reason', 'evidence']) {
       expect(finding).toHaveProperty(field);
     }
     expect(finding.evidence[0]).toMatchObject({ reader: 'zeek', path: join(dir, 'conn.log'), line: 9 });
-    const ecs = JSON.parse(cli(['hunt', dir, '--format', 'ecs', '-q']).stdout.trim());
+    const ecs = seed(cli(['hunt', dir, '--format', 'ecs', '-q']).stdout, (r) => r.rule.name);
     expect(ecs).toMatchObject({
       event: { kind: 'alert', risk_score: 90 },
       threat: { technique: { id: 'T1048.001' } },
@@ -59,13 +61,13 @@ describe('exfilscope hunt', () => {
     const out = join(dir, 'findings.jsonl');
     expect(cli(['hunt', join(dir, 'conn.log'), '--out', out, '-q']).code).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
   it('reads stdin given as -', () => {
     const { code, stdout } = cli(['hunt', '-', '--format', 'jsonl', '-q'], exfilConn);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).analytic).toBe('seed-alt-protocol-volume');
+    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).analytic)).toContain('seed-alt-protocol-volume');
   });
 
   it('exits 1 with --fail-on when a finding reaches the risk, 0 when none does', () => {
@@ -80,7 +82,7 @@ describe('exfilscope hunt', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/missing\.log .*error: no such file or directory/);
     expect(stderr).toMatch(/notes\.txt .*error: unknown format \(first bytes: 6a 75 73 74 20 73 6f 6d\)/);
-    expect(stdout).toMatch(/Findings \(1\)/);
+    expect(stdout).toMatch(/Findings \(3\)/);
   });
 
   it('passes over unknown files found in a directory without failing the run', () => {
@@ -100,7 +102,7 @@ describe('exfilscope hunt', () => {
   });
 
   it('applies thresholds from a YAML config', () => {
-    const dir = tempDir({ 'conn.log': exfilConn, 'cfg.yaml': 'detectors:\n  seed-alt-protocol-volume:\n    min_connections: 4\n' });
+    const dir = tempDir({ 'conn.log': exfilConn, 'cfg.yaml': 'detectors:\n  seed-alt-protocol-volume:\n    min_connections: 4\n  flow-asymmetry:\n    enabled: false\n' });
     const { stdout } = cli(['hunt', join(dir, 'conn.log'), '--config', join(dir, 'cfg.yaml')]);
     expect(stdout).toMatch(/No findings/);
   });

@@ -120,7 +120,7 @@ describe('detector state caps', () => {
     ];
     const dir = tempDir({ 'conn.log': zeekTsv('conn', CONN_COLUMNS, rows) });
     const { findings, summary } = await hunt([dir], { detectors: { 'seed-alt-protocol-volume': { max_keys: 1 } } });
-    expect(findings.map((f) => f.src_ip).sort()).toEqual(['10.1.1.5', '10.1.1.6']);
+    expect(findings.filter((f) => f.analytic === 'seed-alt-protocol-volume').map((f) => f.src_ip).sort()).toEqual(['10.1.1.5', '10.1.1.6']);
     expect(summary.detectorLimits.count('seed-alt-protocol-volume.max_keys')).toBe(1);
   });
 

@@ -11,6 +11,9 @@ import { writeZeekLogs } from '../sinks/zeek-logs/write.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
 import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
+import { addStoreCommands, huntDbOption, huntIntoStore } from './store-commands.js';
+import { renderIncidents } from '../sinks/incidents-terminal.js';
+import type { Incident } from '../core/incidents.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, findingAtRisk: 1, usageOrInput: 2 } as const;
@@ -21,6 +24,7 @@ interface HuntOptions {
   out?: string;
   failOn?: number;
   quiet: boolean;
+  db?: string;
 }
 
 function parseRisk(value: string): number {
@@ -45,20 +49,25 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   const findings: Finding[] = [];
   const progress = progressReporter(options.quiet);
   let pending: Promise<void> = Promise.resolve();
-  const summary: RunSummary = await run(paths, {
+  const runOptions = {
     config,
     detect: true,
     onProgress: progress.update,
-    onFinding(finding) {
+    onFinding(finding: Finding) {
       findings.push(finding);
       if (file !== undefined) file.write(formatFinding(finding, fileFormat));
       else if (recordsOnStdout) pending = pending.then(() => writeStdout(formatFinding(finding, fileFormat)));
     },
-  });
+  };
+  let incidents: Incident[] | undefined;
+  let summary: RunSummary;
+  if (options.db === undefined) summary = await run(paths, runOptions);
+  else ({ summary, incidents } = await huntIntoStore(paths, runOptions, options.db));
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
   if (!recordsOnStdout) printLines([...renderFindings(findings), ''], false);
+  if (!recordsOnStdout && incidents !== undefined) printLines([...renderIncidents(incidents), ''], false);
   if (!options.quiet) printLines(renderSummary(summary), true);
   if (options.failOn !== undefined && findings.some((f) => f.risk >= options.failOn!)) return EXIT.findingAtRisk;
   return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
@@ -119,6 +128,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'also write findings as JSON lines (or ECS with --format ecs) to this file')
     .option('--fail-on <risk>', 'exit 1 when any finding reaches this risk (0-10)', parseRisk)
     .addOption(quietOption)
+    .addOption(huntDbOption())
     .action(async (paths: string[], options: HuntOptions) => setExit(await hunt(paths, options)));
 
   program
@@ -148,6 +158,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(async (paths: string[], options: { config?: string; out: string; format: 'zeek-tsv' | 'zeek-json'; quiet: boolean }) =>
       setExit(await zeekLogs(paths, options)));
 
+  addStoreCommands(program, setExit, () => configOption, () => quietOption);
   return program;
 }
 

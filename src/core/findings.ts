@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { ProcessRef, Proto, Source } from './events.js';
 
 /** ATT&CK techniques a finding can name; T1048.001 is the one exfilscope exists for. */
-export type Technique = 'T1048' | 'T1048.001' | 'T1048.002' | 'T1048.003' | 'T1027' | 'T1560' | 'T1074';
+/** T1041 (exfiltration over the C2 channel) is what a transfer to a host's beaconing peer is, rather than T1048. */
+export type Technique = 'T1048' | 'T1048.001' | 'T1048.002' | 'T1048.003' | 'T1027' | 'T1560' | 'T1074' | 'T1041';
 
 export interface Evidence extends Source {
   /** What this piece of evidence shows, in a few words. */

@@ -11,6 +11,13 @@ export interface Detector {
   onEvent(event: Event, emit: Emit): void;
   /** Called once after the last input: windows still open are closed here. */
   flush(emit: Emit): void;
+  /**
+   * Optional, for detectors whose windows span inputs: their state as plain JSON, stored with each input's
+   * checkpoint so a resumed or later run continues the same windows. Must be deterministic for the same input.
+   */
+  snapshot?(): unknown;
+  /** Resumes from a snapshot taken with the same options. */
+  restore?(state: unknown): void;
 }
 
 export interface DetectorSpec<Options extends { enabled: boolean } = { enabled: boolean }> {

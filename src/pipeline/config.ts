@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { InputLimits } from '../readers/reader.js';
 import { READERS } from '../readers/index.js';
 import { DETECTORS } from '../detectors/index.js';
+import { correlateOptions, type CorrelateOptions } from '../correlate/options.js';
 
 const inputLimits = z.strictObject({
   max_line_length: z.number().int().min(1024).default(1 << 20),
@@ -24,6 +25,7 @@ function configSchema() {
     input: inputLimits.prefault({}),
     readers: sections(READERS, (r) => r.name),
     detectors: sections(DETECTORS, (d) => d.id),
+    correlate: correlateOptions.prefault({}),
   });
 }
 
@@ -31,6 +33,8 @@ export interface Config {
   input: InputLimits;
   readers: Record<string, unknown>;
   detectors: Record<string, { enabled: boolean } & Record<string, unknown>>;
+  /** Incidents, baselines and the store's per-input caps (src/correlate/options.ts). */
+  correlate: CorrelateOptions;
 }
 
 /** Validates a parsed config object; errors name every offending key. */

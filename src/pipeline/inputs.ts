@@ -17,16 +17,25 @@ export interface OpenedSource {
   ctx: ReadContext<unknown>;
 }
 
+/** Decides, before an input is opened, whether to read it; a string is the note saying why it is skipped. */
+export type AdmitInput = (path: string) => Promise<string | undefined>;
+
 export async function* openSources(
   paths: readonly string[],
   config: Config,
   healths: InputHealth[],
+  admit?: AdmitInput,
 ): AsyncIterable<OpenedSource> {
   for await (const found of expandPaths(paths)) {
     const health = newInputHealth(found.path, found.found);
     healths.push(health);
     if (found.error !== undefined) {
       health.error = found.error;
+      continue;
+    }
+    const skip = admit === undefined ? undefined : await admit(found.path);
+    if (skip !== undefined) {
+      health.notes.push(skip);
       continue;
     }
     let size: number | undefined;

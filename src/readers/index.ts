@@ -4,6 +4,7 @@
 import { auditdReader } from './auditd/index.js';
 import { captureReader } from './capture/capture-reader.js';
 import { evtxReader } from './evtx/index.js';
+import { exfilscopeEventsReader } from './exfilscope-events/index.js';
 import { firewallReader } from './firewall/index.js';
 import type { Reader } from './reader.js';
 import { winEventJsonReader } from './winevent-json/index.js';
@@ -18,6 +19,7 @@ export const READERS: readonly Reader<any>[] = [
   winEventJsonReader,
   auditdReader,
   firewallReader,
+  exfilscopeEventsReader,
 ];
 
 /** The reader that recognises these first bytes, if any. */

@@ -1,5 +1,6 @@
 // JSON lines: one object per line through the serializer only, so no value can forge a line.
 import type { Finding } from '../core/findings.js';
+import type { Incident } from '../core/incidents.js';
 
 /** Renders byte arrays as base64 so binary samples survive JSON. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
@@ -33,5 +34,25 @@ export function findingRecord(f: Finding): Record<string, unknown> {
     reason: f.reason,
     evidence: f.evidence,
     details: f.details,
+  };
+}
+
+/** The incident as exported: the documented fields in a fixed order. */
+export function incidentRecord(i: Incident): Record<string, unknown> {
+  return {
+    id: i.id,
+    ts_start: i.ts_start,
+    ts_end: i.ts_end,
+    technique: i.technique,
+    risk: i.risk,
+    host: i.host,
+    src_ip: i.src_ip,
+    dst_ip: i.dst_ip,
+    dst_port: i.dst_port,
+    process: i.process,
+    stages: i.stages,
+    reason: i.reason,
+    evidence: i.evidence,
+    suppressed: i.suppressed,
   };
 }

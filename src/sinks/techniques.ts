@@ -9,4 +9,5 @@ export const TECHNIQUE_NAMES: Record<Technique, string> = {
   T1027: 'Obfuscated Files or Information',
   T1560: 'Archive Collected Data',
   T1074: 'Data Staged',
+  T1041: 'Exfiltration Over C2 Channel',
 };

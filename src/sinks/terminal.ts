@@ -11,23 +11,23 @@ const MAX_ROWS_DEFAULT = 50;
 /** Files found in a directory that no reader recognises are listed up to this many, then counted. */
 const MAX_PASSED_OVER_LISTED = 10;
 
-function cell(value: string | number | undefined, width = MAX_CELL): string {
+export function cell(value: string | number | undefined, width = MAX_CELL): string {
   if (value === undefined) return '-';
   const text = escapeTerminal(String(value));
   return text.length > width ? text.slice(0, width - 1) + '…' : text;
 }
 
-function isoTime(ts: number): string {
+export function isoTime(ts: number): string {
   return Number.isFinite(ts) ? new Date(ts * 1000).toISOString().replace('.000Z', 'Z') : String(ts);
 }
 
-function riskColour(risk: number, text: string): string {
+export function riskColour(risk: number, text: string): string {
   if (risk >= 9) return pc.red(pc.bold(text));
   if (risk >= 7) return pc.yellow(text);
   return text;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
   const line = (cells: string[]): string =>
     cells.map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - visibleLength(c)))).join('  ').trimEnd();

@@ -121,7 +121,8 @@ export const seedEncryptedFileStaged: DetectorSpec<Options> = {
       const flagged = byProcess ?? byOutput;
       const where = staged === undefined ? '' : ` in staging location ${staged.pattern}`;
       const by = flagged === undefined ? '' : ` by a process that ran ${flagged.summary}`;
-      const details: NonNullable<Finding['details']> = { extension: ext, action: event.action };
+      // `path` is the key the correlator links staged files by (to names seen leaving over FTP, SMTP, HTTP).
+      const details: NonNullable<Finding['details']> = { path: event.path, extension: ext, action: event.action };
       if (staged !== undefined) details.staging_pattern = staged.pattern;
       if (flagged !== undefined) details.flagged_command = flagged.summary;
       if (byOutput !== undefined) details.declared_output = true;
