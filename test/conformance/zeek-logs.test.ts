@@ -16,7 +16,7 @@ const KINDS = new Set(['conn', 'http', 'dns', 'ftp', 'smtp', 'files', 'ssl']);
 const EXPLAINED: { name: string; applies: (text: string, problem: string) => boolean }[] = [
   {
     name: 'endpoint columns absent (zeek-cut views, Log::field_name_map renames): rows parse, but name no connection',
-    applies: (text, problem) => /is not a valid address \(required\)/.test(problem) && !/^#fields.*\bid[._]orig_h\b.*\bid[._]resp_h\b/m.test(text),
+    applies: (text, problem) => problem.startsWith('zeek.bad_value') && !/^#fields.*\bid[._]orig_h\b.*\bid[._]resp_h\b/m.test(text),
   },
   {
     name: 'zeek-cut -F output: rows use another separator than the #separator header says',
