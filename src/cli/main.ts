@@ -1,23 +1,30 @@
 // The `exfilscope` command: parses arguments, runs the pipeline, renders results, returns the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import type { Finding } from '../core/findings.js';
+import { compareFindings, type Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
 import { loadConfig } from '../pipeline/config.js';
 import { dump, run } from '../pipeline/run.js';
 import { toJsonLine } from '../sinks/jsonl.js';
+import { renderCsv } from '../sinks/csv/csv.js';
+import { ReportCollector } from '../sinks/html-report/collect.js';
+import { renderReport } from '../sinks/html-report/render.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
-import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
+import { closeStream, createPrivateFile, formatFinding, writePrivateFile, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, findingAtRisk: 1, usageOrInput: 2 } as const;
+
+const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 interface HuntOptions {
   config?: string;
   format: 'table' | RecordFormat;
   out?: string;
   failOn?: number;
+  report?: string;
+  csv?: string;
   quiet: boolean;
 }
 
@@ -42,11 +49,13 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   const file = options.out === undefined ? undefined : createPrivateFile(options.out);
   const findings: Finding[] = [];
   const progress = progressReporter(options.quiet);
+  const collector = options.report === undefined ? undefined : new ReportCollector();
   let pending: Promise<void> = Promise.resolve();
   const summary: RunSummary = await run(paths, {
     config,
     detect: true,
     onProgress: progress.update,
+    onEvents: collector && ((batch) => collector.add(batch)),
     onFinding(finding) {
       findings.push(finding);
       if (file !== undefined) file.write(formatFinding(finding, fileFormat));
@@ -56,6 +65,12 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
+  if (options.report !== undefined) {
+    const sorted = [...findings].sort(compareFindings);
+    const input = { summary, findings: sorted, aggregates: collector?.snapshot(), generatedAt: new Date(), version: VERSION };
+    await writePrivateFile(options.report, renderReport(input));
+  }
+  if (options.csv !== undefined) await writePrivateFile(options.csv, renderCsv(findings));
   if (!recordsOnStdout) printLines(renderFindings(findings), false);
   if (!options.quiet || recordsOnStdout) printLines(renderSummary(summary), true);
   if (options.failOn !== undefined && findings.some((f) => f.risk >= options.failOn!)) return EXIT.findingAtRisk;
@@ -95,7 +110,7 @@ async function dumpRecords(paths: string[], options: { config?: string; quiet: b
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('exfilscope')
     .description('Find data exfiltration over symmetric-encrypted non-C2 protocols (MITRE ATT&CK T1048.001).')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
   const configOption = new Option('-c, --config <file>', 'YAML or JSON config (thresholds, limits); defaults otherwise');
@@ -108,6 +123,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption)
     .addOption(new Option('-f, --format <format>', 'findings as a table, JSON lines or ECS').choices(['table', 'jsonl', 'ecs']).default('table'))
     .option('-o, --out <file>', 'also write findings as JSON lines (or ECS with --format ecs) to this file')
+    .option('--report <file>', 'also write a self-contained HTML report (findings, charts, input health) to this file')
+    .option('--csv <file>', 'also write findings as CSV (spreadsheet-safe) to this file')
     .option('--fail-on <risk>', 'exit 1 when any finding reaches this risk (0-10)', parseRisk)
     .addOption(quietOption)
     .action(async (paths: string[], options: HuntOptions) => setExit(await hunt(paths, options)));
