@@ -71,9 +71,10 @@ function parseUrl(raw: string): URL | undefined {
   }
 }
 
-/** Column order of a finding row; the page reads positions by these names. */
+/** Column order of a finding row; the page reads positions by these names. `start` counts seconds from the
+ * data's `timeBase`; trailing empty columns are left off (the page reads them as null). */
 export const FINDING_COLUMNS = [
-  'id', 'risk', 'ts_start', 'ts_end', 'analytic', 'technique', 'host', 'src_ip', 'dst_ip', 'dst_port', 'proto',
+  'id', 'risk', 'start', 'duration', 'analytic', 'technique', 'host', 'src_ip', 'dst_ip', 'dst_port', 'proto',
   'bytes_out', 'bytes_in', 'reason', 'process', 'evidence', 'evidence_omitted', 'details', 'stages',
 ] as const;
 
@@ -87,6 +88,13 @@ export interface ReportInput {
 
 const roundMs = (ts: number): number => Math.round(ts * 1000) / 1000;
 
+/** Drops trailing nulls: most findings leave the last columns empty, and 100 000 rows add up. */
+function trimmed<T>(row: (T | null)[]): (T | null)[] {
+  let end = row.length;
+  while (end > 0 && row[end - 1] === null) end--;
+  return end === row.length ? row : row.slice(0, end);
+}
+
 /** Builds the page's data object; findings must already be in display order (compareFindings). */
 export function buildReportData(input: ReportInput, options: Partial<ReportOptions> = {}): Record<string, unknown> {
   const opts = reportOptions.parse(options);
@@ -94,13 +102,16 @@ export function buildReportData(input: ReportInput, options: Partial<ReportOptio
   const s = (v: string | undefined): Str => strings.add(v);
   let spanStart = Infinity;
   let spanEnd = -Infinity;
-
-  const findingRows = input.findings.map((f) => {
+  for (const f of input.findings) {
     if (Number.isFinite(f.ts_start)) spanStart = Math.min(spanStart, f.ts_start);
     if (Number.isFinite(f.ts_end)) spanEnd = Math.max(spanEnd, f.ts_end);
-    const evidence = f.evidence.slice(0, opts.max_evidence_per_finding).map((e) => [
+  }
+  const timeBase = Number.isFinite(spanStart) ? Math.floor(spanStart) : 0;
+
+  const findingRows = input.findings.map((f) => {
+    const evidence = f.evidence.slice(0, opts.max_evidence_per_finding).map((e) => trimmed([
       s(e.reader), s(e.path), e.line ?? null, e.offset ?? null, s(e.note),
-    ]);
+    ]));
     const details = f.details === undefined
       ? null
       : Object.entries(f.details).map(([key, value]) => [
@@ -109,13 +120,14 @@ export function buildReportData(input: ReportInput, options: Partial<ReportOptio
         ]);
     const p = f.process;
     const process = p === undefined ? null : [s(p.image), s(p.command_line), s(p.user), p.pid ?? null, s(p.guid)];
-    return [
-      f.id, f.risk, roundMs(f.ts_start), roundMs(f.ts_end), s(f.analytic), s(f.technique), s(f.host), s(f.src_ip),
+    const omitted = f.evidence.length - evidence.length;
+    return trimmed<unknown>([
+      f.id, f.risk, roundMs(f.ts_start - timeBase), roundMs(f.ts_end - f.ts_start), s(f.analytic), s(f.technique), s(f.host), s(f.src_ip),
       s(f.dst_ip), f.dst_port ?? null, s(f.proto), f.bytes_out ?? null, f.bytes_in ?? null, s(f.reason), process,
-      evidence, Math.max(0, f.evidence.length - evidence.length), details,
+      evidence, omitted > 0 ? omitted : null, details,
       // A finding is one stage of an attack; an incident will list the stages (findings) it joins.
       null,
-    ];
+    ]);
   });
 
   const agg = input.aggregates;
@@ -139,6 +151,7 @@ export function buildReportData(input: ReportInput, options: Partial<ReportOptio
     summary: summaryData(input.summary, s),
     findingColumns: FINDING_COLUMNS,
     findings: findingRows,
+    timeBase,
     span: Number.isFinite(spanStart) ? [roundMs(spanStart), roundMs(spanEnd)] : null,
     aggregates,
     limits: opts,

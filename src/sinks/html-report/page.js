@@ -4,7 +4,10 @@
 // Strings arrive already in their visible form (controls as ␀, bidi as ⟪U+202E⟫); search is a plain substring.
 (function () {
   'use strict';
+  // Marks let the benchmark split the opening time into its phases.
+  performance.mark('report:start');
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  performance.mark('report:parsed');
   var TEXT = data.strings.text;
   var CUT = new Map(data.strings.cut);
   var HREF = new Map(data.strings.href);
@@ -12,8 +15,17 @@
   var COL = {};
   data.findingColumns.forEach(function (name, i) { COL[name] = i; });
   var ITEMS = data.findings;
+  // Rows arrive with trailing empty columns left off; restore them so every column reads as a value or null.
+  ITEMS.forEach(function (row) {
+    while (row.length < data.findingColumns.length) row.push(null);
+    row[COL.evidence] = (row[COL.evidence] || []).map(function (e) { while (e.length < 5) e.push(null); return e; });
+    row[COL.start] += data.timeBase;
+    row.push(row[COL.start] + row[COL.duration]);
+  });
+  var END = data.findingColumns.length;
   var SHORT_CHARS = 160;
-  var PAGE_ROWS = 200;
+  var PAGE_ROWS = 100;
+  var DESTINATION_ROWS = 25;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -94,6 +106,12 @@
     return td;
   }
 
+  function tableRow(headers, cells) {
+    var row = el('tr');
+    cells.forEach(function (c, i) { row.appendChild(cell(c, headers[i].num ? 'num' : '')); });
+    return row;
+  }
+
   function table(headers, rows, className) {
     var t = el('table', className);
     var head = el('thead');
@@ -102,11 +120,7 @@
     head.appendChild(tr);
     t.appendChild(head);
     var body = el('tbody');
-    rows.forEach(function (cells) {
-      var row = el('tr');
-      cells.forEach(function (c, i) { row.appendChild(cell(c, headers[i].num ? 'num' : '')); });
-      body.appendChild(row);
-    });
+    rows.forEach(function (cells) { body.appendChild(tableRow(headers, cells)); });
     t.appendChild(body);
     return t;
   }
@@ -248,7 +262,7 @@
     var risk = item[COL.risk];
     var badge = el('span', 'risk' + (risk >= 9 ? ' hi' : risk >= 7 ? ' mid' : ''), risk);
     [toggle, badge, value(item[COL.analytic]), value(item[COL.technique]),
-      el('span', '', iso(item[COL.ts_start]) + ' – ' + iso(item[COL.ts_end])),
+      el('span', '', iso(item[COL.start]) + ' – ' + iso(item[END])),
       value(hostOf(item)), destinationNode(item), value(item[COL.reason])].forEach(function (c) { row.appendChild(cell(c)); });
     body.appendChild(row);
     var detail = null;
@@ -292,7 +306,7 @@
 
   function itemDetail(item) {
     var box = el('div');
-    var stages = item[COL.stages] || [[item[COL.analytic], item[COL.ts_start], item[COL.ts_end]]];
+    var stages = item[COL.stages] || [[item[COL.analytic], item[COL.start], item[END]]];
     box.appendChild(el('h3', '', 'Timeline'));
     box.appendChild(timeline(stages));
     var p = item[COL.process];
@@ -441,10 +455,24 @@
   }
 
   // ---- destinations ----
-  function destinationTable(rows) {
-    return table(['Destination', num('Bytes out'), num('Bytes in'), num('Connections'), 'Ports', num('Sources'), 'First seen (UTC)', 'Last seen (UTC)'], rows.map(function (d) {
-      return [value(d[0]), bytes(d[1]), bytes(d[2]), d[3].toLocaleString('en'), d[6].join(', ') || '–', d[7] + (d[8] ? '+' : ''), iso(d[4]), iso(d[5])];
-    }));
+  function destinationRow(d) {
+    return [value(d[0]), bytes(d[1]), bytes(d[2]), d[3].toLocaleString('en'), d[6].join(', ') || '–', d[7] + (d[8] ? '+' : ''), iso(d[4]), iso(d[5])];
+  }
+
+  /** The first rows of a destination table, with a button for the rest: long tables cost layout time. */
+  function destinationTable(box, rows) {
+    var headers = ['Destination', num('Bytes out'), num('Bytes in'), num('Connections'), 'Ports', num('Sources'), 'First seen (UTC)', 'Last seen (UTC)'];
+    var t = table(headers, rows.slice(0, DESTINATION_ROWS).map(destinationRow));
+    box.appendChild(t);
+    if (rows.length <= DESTINATION_ROWS) return;
+    var more = el('button', 'more', 'show all ' + rows.length + ' rows');
+    more.type = 'button';
+    more.addEventListener('click', function () {
+      var body = t.querySelector('tbody');
+      rows.slice(DESTINATION_ROWS).forEach(function (d) { body.appendChild(tableRow(headers, destinationRow(d))); });
+      more.remove();
+    });
+    box.appendChild(more);
   }
 
   function renderDestinations(agg) {
@@ -454,16 +482,18 @@
       empty(top, 'No flow or firewall events in this run.');
       return;
     }
-    top.appendChild(destinationTable(agg.destinations));
+    destinationTable(top, agg.destinations);
     if (agg.destinationsFolded.entries > 0) {
       top.appendChild(el('p', 'muted', agg.destinationsFolded.entries.toLocaleString('en') + ' destinations with least traffic were folded (' + bytes(agg.destinationsFolded.out) + ' out).'));
     }
-    fresh.appendChild(destinationTable(agg.newestDestinations));
+    destinationTable(fresh, agg.newestDestinations);
   }
 
   renderSummary();
   renderFindings();
+  performance.mark('report:findings');
   renderDestinations(data.aggregates);
+  performance.mark('report:destinations');
   // Charts need uPlot; a failure there must not hide the findings above.
   [drawVolume, drawPairs, drawPayloads].forEach(function (draw) {
     try {
@@ -472,5 +502,6 @@
       console.error(err);
     }
   });
+  performance.mark('report:charts');
   document.body.setAttribute('data-ready', '1');
 })();
