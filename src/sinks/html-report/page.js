@@ -249,7 +249,7 @@
   function destinationNode(item) {
     var span = el('span');
     span.appendChild(value(item[COL.dst_ip]));
-    if (item[COL.dst_port] !== null) span.appendChild(document.createTextNode(':' + item[COL.dst_port]));
+    if (item[COL.dst_port] !== null) span.appendChild(el('span', 'v', ':' + item[COL.dst_port]));
     return span;
   }
 
@@ -411,14 +411,17 @@
     var s = agg && agg.series;
     if (!s || s.destinations.length === 0) return empty(box, 'No flow or firewall events with outbound bytes in this run.');
     var series = [{ label: 'time (UTC)' }].concat(s.destinations.map(function (d, i) {
-      return { label: label(d), stroke: PALETTE[i % PALETTE.length], width: 2, value: function (u, v) { return bytes(v); } };
+      return { label: label(d), stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true, size: 4 }, value: function (u, v) { return bytes(v); } };
     }));
+    // Log scale, so a steady trickle stays visible beside one large transfer; empty buckets are gaps.
+    var values = s.values.map(function (row) { return row.map(function (v) { return v > 0 ? v : null; }); });
     new uPlot({
       width: chartWidth(box), height: 320, series: series,
+      scales: { y: { distr: 3 } },
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       axes: [{}, { values: bytesTicks, size: 80 }],
-    }, [s.starts].concat(s.values), box);
-    box.appendChild(el('p', 'muted', 'Bytes sent per ' + s.bucketSeconds + ' s bucket to the ' + s.destinations.length + ' destinations that received most.'));
+    }, [s.starts].concat(values), box);
+    box.appendChild(el('p', 'muted', 'Bytes sent per ' + s.bucketSeconds + ' s bucket (log scale) to the ' + s.destinations.length + ' destinations that received most.'));
   }
 
   function drawPairs(agg) {
