@@ -2,6 +2,7 @@
 // run that looks like a real hunt, a hostile run carrying given payloads in every displayed field, and a
 // generated run of any size. Deterministic: the same call yields the same run.
 import { deflateSync } from 'node:zlib';
+import { AnomalyCounter } from '../src/core/anomalies.js';
 import type { Event } from '../src/core/events.js';
 import { compareFindings, findingId, type Finding, type Technique } from '../src/core/findings.js';
 import { newInputHealth, type RunSummary } from '../src/core/health.js';
@@ -31,7 +32,9 @@ const T0 = Date.UTC(2026, 2, 14, 9, 0, 0) / 1000;
 function summaryOf(findings: readonly Finding[], inputs = [newInputHealth('capture/office-2026-03-14.pcapng')]): RunSummary {
   const byAnalytic = new Map<string, number>();
   for (const f of findings) byAnalytic.set(f.analytic, (byAnalytic.get(f.analytic) ?? 0) + 1);
-  return { inputs, findingsByAnalytic: byAnalytic, elapsed: 3.42 };
+  const detectorLimits = new AnomalyCounter();
+  detectorLimits.add('seed-alt-protocol-volume.max_tracked_flows', undefined, 12);
+  return { inputs, findingsByAnalytic: byAnalytic, detectorLimits, elapsed: 3.42 };
 }
 
 function report(findings: Finding[], events: Event[], summary: RunSummary): ReportInput {

@@ -1,8 +1,9 @@
 // Every input format exfilscope reads, in sniffing order: the first reader whose sniff() accepts an input takes it.
 // Adding a format: a folder under readers/ and one line here.
 import type { Reader } from './reader.js';
+import { zeekReader } from './zeek/index.js';
 
-export const READERS: readonly Reader<any>[] = [];
+export const READERS: readonly Reader<any>[] = [zeekReader];
 
 /** The reader that recognises these first bytes, if any. */
 export function sniffReader(head: Uint8Array): Reader<unknown> | undefined {

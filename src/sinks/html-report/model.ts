@@ -174,6 +174,7 @@ function summaryData(summary: RunSummary, s: (v: string | undefined) => Str): Re
   return {
     elapsed: summary.elapsed,
     inputs: summary.inputs.map(input),
+    detectorLimits: summary.detectorLimits.entries().map((l) => [s(l.code), l.count]),
     findingsByAnalytic: [...summary.findingsByAnalytic.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([a, n]) => [s(a), n]),
   };
 }

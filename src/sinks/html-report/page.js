@@ -153,9 +153,16 @@
       card.appendChild(el('span', 'muted', c[0]));
       cards.appendChild(card);
     });
+    var byAnalytic = document.getElementById('by-analytic');
     if (s.findingsByAnalytic.length > 0) {
-      document.getElementById('by-analytic').appendChild(table(['Analytic', num('Findings')], s.findingsByAnalytic.map(function (a) {
+      byAnalytic.appendChild(table(['Analytic', num('Findings')], s.findingsByAnalytic.map(function (a) {
         return [value(a[0]), a[1].toLocaleString('en')];
+      })));
+    }
+    if (s.detectorLimits.length > 0) {
+      byAnalytic.appendChild(el('p', 'muted', 'Detector state limits were hit: state was evicted, so totals spanning the eviction may be split (each limit is a config key).'));
+      byAnalytic.appendChild(table(['Limit', num('Times hit')], s.detectorLimits.map(function (l) {
+        return [value(l[0]), l[1].toLocaleString('en')];
       })));
     }
     var rows = s.inputs.map(function (i) {
