@@ -344,7 +344,7 @@
     box.appendChild(el('h3', '', 'Evidence'));
     box.appendChild(table(['Reader', 'Input', num('Line / byte'), 'Note'], item[COL.evidence].map(function (e) {
       return [value(e[0]), value(e[1]), e[2] !== null ? 'line ' + e[2] : e[3] !== null ? 'byte ' + e[3] : '–', value(e[4])];
-    })));
+    }), 'evidence'));
     if (item[COL.evidence_omitted] > 0) {
       box.appendChild(el('p', 'muted', item[COL.evidence_omitted] + ' more evidence entries are in the JSON export (--out).'));
     }

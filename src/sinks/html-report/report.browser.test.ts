@@ -1,13 +1,19 @@
 // The report in a real browser (Debian chromium via playwright-core): hostile values in every displayed field
 // fire no sentinel and show faithfully (in their visible form), the CSP is never violated, the charts draw,
 // and the filters and search box narrow the findings list. Screenshots go to .tmp/ for a look.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, hasChromium, NO_CHROMIUM, openReport, type Browser, type OpenedReport } from '../../../test/browser.js';
 import { allShared, loadSharedHostile, OWN } from '../../../test/hostile-payloads.js';
 import { hostileRun, sampleRun } from '../../../test/report-fixtures.js';
 import { REPO_ROOT } from '../../../test/shared-data.js';
+import { conn, CONN_COLUMNS, HTTP_COLUMNS, httpRequest, zeekTsv } from '../../../test/zeek-fixtures.js';
+import { compareFindings, type Finding } from '../../core/findings.js';
+import { parseConfig } from '../../pipeline/config.js';
+import { run } from '../../pipeline/run.js';
+import { ReportCollector } from './collect.js';
 import { escapeVisible, truncateSafely } from '../escape.js';
 import { reportOptions } from './model.js';
 import { renderReport } from './render.js';
@@ -41,7 +47,9 @@ async function inspect(report: OpenedReport): Promise<PageState> {
     }
   });
   for (const id of ['#chart-volume', '#chart-pairs', '#chart-payloads']) {
-    const box = await page.locator(`${id} canvas`).first().boundingBox();
+    const canvas = page.locator(`${id} canvas`).first();
+    if ((await canvas.count()) === 0) continue;
+    const box = await canvas.boundingBox();
     if (box !== null) for (let x = 0.1; x < 1; x += 0.2) await page.mouse.move(box.x + box.width * x, box.y + box.height / 2);
   }
   return page.evaluate(() => {
@@ -110,6 +118,47 @@ describe.skipIf(!hasChromium)('HTML report in Chromium', () => {
     it('draws the charts with hostile labels', async () => {
       expect(await colouredPixels(report, '#chart-pairs')).toBeGreaterThan(50);
       expect(await colouredPixels(report, '#chart-volume')).toBeGreaterThan(50);
+    });
+  });
+
+  describe('with hostile values read by the Zeek reader from http.log and its file name', () => {
+    let report: OpenedReport;
+    let state: PageState;
+    let carried: string[];
+    const fileName = 'http <img src=x onerror=window.__xss="file"> \u202Egol.log';
+
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'exfilscope-zeek-hostile-'));
+      // Values a Zeek log line can carry (the 1 MiB ones exceed the reader's line limit and are skipped, counted).
+      carried = [...new Set(payloads.filter((p) => p.length < 60_000))];
+      const base64Run = 'QUJD'.repeat(60); // a URI over the seed analytic's 200 characters
+      const dst = (i: number): string => `203.0.${113 + Math.floor(i / 250)}.${i % 250}`;
+      const http = carried.map((p, i) => httpRequest(1_767_258_000 + i, '10.20.1.17', dst(i), 'GET', p, `/up?d=${base64Run}&x=${p}`, 0, p));
+      const flows = carried.map((_, i) => conn(1_767_258_000 + i, '10.20.1.17', dst(i), 80, 5000 + i, 200));
+      writeFileSync(join(dir, fileName), zeekTsv('http', HTTP_COLUMNS, http));
+      writeFileSync(join(dir, 'conn.log'), zeekTsv('conn', CONN_COLUMNS, flows));
+      const findings: Finding[] = [];
+      const collector = new ReportCollector();
+      const summary = await run([dir], { config: parseConfig({}), detect: true, onFinding: (f) => findings.push(f), onEvents: (b) => collector.add(b) });
+      rmSync(dir, { recursive: true, force: true });
+      const input = { summary, findings: findings.sort(compareFindings), aggregates: collector.snapshot(), generatedAt: new Date(0), version: 'test' };
+      report = await openReport(browser, 'zeek-hostile', renderReport(input));
+      state = await inspect(report);
+    }, BROWSER_SETUP_MS);
+
+    it('fires no sentinel, adds no element or handler and breaks no CSP rule', () => {
+      expect(state.sentinels).toEqual([]);
+      expect(state.foreignElements).toBe(0);
+      expect(state.handlerAttributes).toBe(0);
+      expect(state.violations).toEqual([]);
+      expect(report.errors).toEqual([]);
+    });
+
+    it('shows each Host header and the file name in their visible form', () => {
+      const shown = new Set(state.values);
+      const wellFormed = (v: string): string => Buffer.from(v, 'utf8').toString('utf8');
+      for (const p of carried) expect(shown.has(escapeVisible(wellFormed(p))), JSON.stringify(p.slice(0, 60))).toBe(true);
+      expect([...shown].some((v) => v.endsWith('http <img src=x onerror=window.__xss="file"> ⟪U+202E⟫gol.log'))).toBe(true);
     });
   });
 
