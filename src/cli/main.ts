@@ -50,7 +50,7 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   const file = options.out === undefined ? undefined : createPrivateFile(options.out);
   const findings: Finding[] = [];
   const progress = progressReporter(options.quiet);
-  const collector = options.report === undefined ? undefined : new ReportCollector();
+  const collector = options.report === undefined ? undefined : new ReportCollector(config.report);
   let pending: Promise<void> = Promise.resolve();
   const summary: RunSummary = await run(paths, {
     config,
@@ -69,7 +69,7 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   if (options.report !== undefined) {
     const sorted = [...findings].sort(compareFindings);
     const input = { summary, findings: sorted, aggregates: collector?.snapshot(), generatedAt: new Date(), version: VERSION };
-    await writePrivateFile(options.report, renderReport(input));
+    await writePrivateFile(options.report, renderReport(input, config.report));
   }
   if (options.csv !== undefined) await writePrivateFile(options.csv, renderCsv(findings));
   if (!recordsOnStdout) printLines([...renderFindings(findings), ''], false);

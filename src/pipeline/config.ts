@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { InputLimits } from '../readers/reader.js';
 import { READERS } from '../readers/index.js';
 import { DETECTORS } from '../detectors/index.js';
+import { htmlReportOptions, type HtmlReportOptions } from '../sinks/html-report/options.js';
 
 const inputLimits = z.strictObject({
   max_line_length: z.number().int().min(1024).default(1 << 20),
@@ -24,6 +25,7 @@ function configSchema() {
     input: inputLimits.prefault({}),
     readers: sections(READERS, (r) => r.name),
     detectors: sections(DETECTORS, (d) => d.id),
+    report: htmlReportOptions.prefault({}),
   });
 }
 
@@ -31,6 +33,7 @@ export interface Config {
   input: InputLimits;
   readers: Record<string, unknown>;
   detectors: Record<string, { enabled: boolean } & Record<string, unknown>>;
+  report: HtmlReportOptions;
 }
 
 /** Validates a parsed config object; errors name every offending key. */

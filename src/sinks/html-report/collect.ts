@@ -1,26 +1,11 @@
 // Aggregates over a run's events for the HTML report, in bounded memory: bytes per host pair, per-destination
 // volume over time, top and newest destinations, and entropy/chi-square points of inspected payloads.
-// Fed by run()'s onEvents hook. Every table is capped by a named option; when one overflows, the smallest
+// Fed by run()'s onEvents hook. Every table is capped by a named option (options.ts); when one overflows, the smallest
 // entries are folded into a counted remainder (so totals stay exact and the report says what was folded).
-import { z } from 'zod';
 import type { Event, PayloadEvent } from '../../core/events.js';
 import { byteStats, classifyPayload, type PayloadClass } from './byte-stats.js';
+import { htmlReportOptions, type HtmlReportOptions } from './options.js';
 
-export const collectorOptions = z.strictObject({
-  /** Host pairs (src → dst) tracked; beyond it the pairs with least outbound bytes are folded away. */
-  max_pairs: z.number().int().min(10).default(5000),
-  /** Destinations tracked, folded the same way. */
-  max_destinations: z.number().int().min(10).default(5000),
-  /** Time buckets per series; the bucket width doubles until the run's time span fits. */
-  max_time_buckets: z.number().int().min(8).default(240),
-  /** Payload points kept for the entropy view (a deterministic reservoir sample beyond it). */
-  max_payload_points: z.number().int().min(10).default(5000),
-  /** Destinations drawn in the volume-over-time chart. */
-  series_destinations: z.number().int().min(1).max(32).default(8),
-  /** Rows of the top and newest destination tables and points of the pair chart. */
-  top_rows: z.number().int().min(1).default(500),
-});
-export type CollectorOptions = z.infer<typeof collectorOptions>;
 
 interface PairStats {
   src: string;
@@ -99,7 +84,7 @@ function xorshift(seed: number): () => number {
 }
 
 export class ReportCollector {
-  private readonly options: CollectorOptions;
+  private readonly options: HtmlReportOptions;
   private readonly pairs = new Map<string, PairStats>();
   private readonly destinations = new Map<string, DestinationStats>();
   private readonly pairsFolded: Folded = { entries: 0, out: 0, in: 0 };
@@ -112,8 +97,8 @@ export class ReportCollector {
   private volumeEvents = 0;
   private readonly random = xorshift(0x9e3779b9);
 
-  constructor(options: Partial<CollectorOptions> = {}) {
-    this.options = collectorOptions.parse(options);
+  constructor(options: Partial<HtmlReportOptions> = {}) {
+    this.options = htmlReportOptions.parse(options);
   }
 
   add(events: readonly Event[]): void {

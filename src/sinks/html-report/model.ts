@@ -4,19 +4,12 @@
 // (escapeVisible), cut to a limit, and — only when it parses as an http(s) URL — given a link target.
 // Rows are arrays with their column names listed once, so 100 000 findings stay small.
 import { domainToASCII } from 'node:url';
-import { z } from 'zod';
 import type { Finding } from '../../core/findings.js';
 import type { InputHealth, RunSummary } from '../../core/health.js';
 import { escapeVisible, truncateSafely } from '../escape.js';
 import type { ReportAggregates } from './collect.js';
+import { htmlReportOptions, type HtmlReportOptions } from './options.js';
 
-export const reportOptions = z.strictObject({
-  /** Characters of one value kept in the report; the rest is counted and left out (the JSON export has it all). */
-  max_value_chars: z.number().int().min(256).default(8192),
-  /** Evidence rows kept per finding; the rest is counted. */
-  max_evidence_per_finding: z.number().int().min(1).default(50),
-});
-export type ReportOptions = z.infer<typeof reportOptions>;
 
 /** An index into the string table, or null for an absent value. */
 type Str = number | null;
@@ -96,8 +89,8 @@ function trimmed<T>(row: (T | null)[]): (T | null)[] {
 }
 
 /** Builds the page's data object; findings must already be in display order (compareFindings). */
-export function buildReportData(input: ReportInput, options: Partial<ReportOptions> = {}): Record<string, unknown> {
-  const opts = reportOptions.parse(options);
+export function buildReportData(input: ReportInput, options: Partial<HtmlReportOptions> = {}): Record<string, unknown> {
+  const opts = htmlReportOptions.parse(options);
   const strings = new StringTable(opts.max_value_chars);
   const s = (v: string | undefined): Str => strings.add(v);
   let spanStart = Infinity;
@@ -154,7 +147,6 @@ export function buildReportData(input: ReportInput, options: Partial<ReportOptio
     timeBase,
     span: Number.isFinite(spanStart) ? [roundMs(spanStart), roundMs(spanEnd)] : null,
     aggregates,
-    limits: opts,
     strings: { text: strings.text, cut: strings.cut, href: strings.href, idn: strings.idn },
   };
 }

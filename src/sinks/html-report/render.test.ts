@@ -7,10 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allShared, loadSharedHostile, OWN, OWN_HUGE } from '../../../test/hostile-payloads.js';
 import { hostileRun, sampleRun } from '../../../test/report-fixtures.js';
 import { escapeVisible, truncateSafely } from '../escape.js';
-import { reportOptions } from './model.js';
+import { htmlReportOptions } from './options.js';
+import { parseConfig } from '../../pipeline/config.js';
 import { jsonForScript, renderReport } from './render.js';
 
-const MAX_VALUE = reportOptions.parse({}).max_value_chars;
+const MAX_VALUE = htmlReportOptions.parse({}).max_value_chars;
 
 interface PageParts {
   html: string;
@@ -119,6 +120,26 @@ describe('page.js', () => {
 
   it('matches the search box as a plain substring, never as a pattern', () => {
     expect(source).not.toMatch(/new RegExp/);
+  });
+});
+
+describe('report limits', () => {
+  it('keeps max_evidence_per_finding rows and counts the rest', () => {
+    const run = sampleRun();
+    const [first, ...rest] = run.findings;
+    const many = { ...first!, evidence: Array.from({ length: 60 }, (_, i) => ({ reader: 'zeek', path: 'conn.log', line: i + 1 })) };
+    const { data } = split(renderReport({ ...run, findings: [many, ...rest] }, { max_evidence_per_finding: 50 })) as unknown as {
+      data: { findingColumns: string[]; findings: unknown[][] };
+    };
+    const row = data.findings[0]!;
+    expect((row[data.findingColumns.indexOf('evidence')] as unknown[]).length).toBe(50);
+    expect(row[data.findingColumns.indexOf('evidence_omitted')]).toBe(10);
+  });
+
+  it('are the `report` section of the config, checked like every other', () => {
+    expect(parseConfig({ report: { max_value_chars: 1000 } }).report.max_value_chars).toBe(1000);
+    expect(parseConfig({}).report.max_pairs).toBe(5000);
+    expect(() => parseConfig({ report: { max_value_char: 1000 } })).toThrow(/report/);
   });
 });
 

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildReportData, type ReportInput, type ReportOptions } from './model.js';
+import { buildReportData, type ReportInput } from './model.js';
+import type { HtmlReportOptions } from './options.js';
 
 interface Assets {
   scripts: string[];
@@ -78,7 +79,7 @@ const SKELETON = `<header>
 <footer class="muted">Made by exfilscope. Every value from the inputs is shown as text: control and bidirectional characters appear as ␀ or ⟪U+202E⟫.</footer>`;
 
 /** Renders the whole report page as one string. */
-export function renderReport(input: ReportInput, options: Partial<ReportOptions> = {}): string {
+export function renderReport(input: ReportInput, options: Partial<HtmlReportOptions> = {}): string {
   const { scripts, style } = loadAssets();
   const data = jsonForScript(buildReportData(input, options));
   return `<!DOCTYPE html>
