@@ -1,5 +1,5 @@
 // Where CLI output goes: findings as records (jsonl or ECS) to a file or stdout, the human view to the terminal.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Finding } from '../core/findings.js';
 import { ecsRecord } from '../sinks/ecs.js';
@@ -13,7 +13,10 @@ export function formatFinding(finding: Finding, format: RecordFormat): string {
 
 /** Output files may hold attacker strings and internal addresses: created readable by the owner only. */
 export function createPrivateFile(path: string): WriteStream {
-  return createWriteStream(path, { mode: 0o600 });
+  const stream = createWriteStream(path, { mode: 0o600 });
+  // `mode` applies only when the file is created: an existing file is narrowed before anything is written.
+  stream.once('open', (fd: number) => fchmodSync(fd, 0o600));
+  return stream;
 }
 
 /** Writes a whole output file readable by the owner only, also when it existed before with wider permissions. */

@@ -1,25 +1,36 @@
-// `hunt --report/--csv`: both files are written, owner-only (also over an existing world-readable file),
-// and the report carries the run's input health even when no reader took the input.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `hunt --report/--csv/--out` over a real Zeek conn.log: the files are written owner-only (also over an
+// existing world-readable file) and carry the finding; an unreadable input is named in the report.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/harness.js';
+import { conn, CONN_COLUMNS, zeekTsv } from '../../test/zeek-fixtures.js';
 import { main } from './main.js';
 
-describe('hunt --report and --csv', () => {
-  it('writes both files with mode 0600', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exfilscope-report-'));
-    const input = join(dir, 'notes <script>.txt');
-    writeFileSync(input, 'not a log any reader knows\n');
+const T0 = 1_767_225_600;
+const exfilConn = zeekTsv('conn', CONN_COLUMNS, [0, 60, 120].map((dt) => conn(T0 + dt, '10.9.9.9', '198.51.100.1', 21, 40_000_000)));
+
+describe('hunt --report, --csv and --out', () => {
+  it('writes the finding to each file, mode 0600 even over an existing 0644 file', async () => {
+    const dir = tempDir({ 'conn.log': exfilConn });
+    const files = { report: join(dir, 'report.html'), csv: join(dir, 'findings.csv'), out: join(dir, 'findings.jsonl') };
+    for (const file of Object.values(files)) writeFileSync(file, 'old', { mode: 0o644 });
+    const code = await main(['node', 'exfilscope', 'hunt', '-q', join(dir, 'conn.log'), '--report', files.report, '--csv', files.csv, '--out', files.out]);
+    expect(code).toBe(0);
+    for (const file of Object.values(files)) expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(files.report, 'utf8')).toContain('seed-alt-protocol-volume');
+    const csv = readFileSync(files.csv, 'utf8').split('\r\n').filter((line) => line !== '');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toMatch(/seed-alt-protocol-volume,.*198\.51\.100\.1,21,tcp/);
+  });
+
+  it('names an unreadable input in the report, escaped for the data island', async () => {
+    const dir = tempDir({ 'notes <script>.txt': 'not a log any reader knows\n' });
     const report = join(dir, 'report.html');
-    const csv = join(dir, 'findings.csv');
-    writeFileSync(report, 'old', { mode: 0o644 });
-    const code = await main(['node', 'exfilscope', 'hunt', '-q', input, '--report', report, '--csv', csv]);
-    expect(code).toBe(2); // the input could not be read: named in the summary, and in the report
-    for (const file of [report, csv]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    const code = await main(['node', 'exfilscope', 'hunt', '-q', join(dir, 'notes <script>.txt'), '--report', report]);
+    expect(code).toBe(2);
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('notes \\u003cscript\\u003e.txt');
     expect(html).not.toContain('notes <script>');
-    expect(readFileSync(csv, 'utf8').split('\r\n')[0]).toMatch(/^id,risk,technique,/);
   });
 });
