@@ -5,6 +5,8 @@ import { cpus, totalmem } from 'node:os';
 export interface Measurement {
   label: string;
   seconds: number;
+  /** User + system CPU seconds: steadier than wall time when other work shares the machine. */
+  cpuSeconds: number;
   maxRssMiB: number;
   /** The command's stdout, for tools whose output carries a count. */
   stdout: string;
@@ -12,14 +14,15 @@ export interface Measurement {
 
 /** Runs `command` once through `/usr/bin/time` (shell syntax allowed) and measures it. */
 export function measure(label: string, command: string): Measurement {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', command], {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', 'bash', '-c', command], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`${label} failed (${result.status}): ${result.stderr.slice(-2000)}`);
   const last = result.stderr.trim().split('\n').at(-1) ?? '';
-  const [seconds, rssKb] = last.split(' ').map(Number);
-  return { label, seconds: seconds ?? NaN, maxRssMiB: (rssKb ?? NaN) / 1024, stdout: result.stdout };
+  const [seconds, rssKb, user, system] = last.split(' ').map(Number);
+  const cpuSeconds = (user ?? NaN) + (system ?? NaN);
+  return { label, seconds: seconds ?? NaN, cpuSeconds, maxRssMiB: (rssKb ?? NaN) / 1024, stdout: result.stdout };
 }
 
 /** The machine line every BENCHMARKS.md section starts with. */

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './shared-data.js';
 import { tempDir } from './harness.js';
@@ -128,5 +129,17 @@ describe('exfilscope events and dump', () => {
     const dir = tempDir({ 'conn.log': exfilConn });
     const rows = cli(['dump', dir, '-q']).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows[0]).toMatchObject({ _path: 'conn', _line: 9, 'id.resp_p': '21', orig_bytes: '40000000', conn_state: 'SF' });
+  });
+
+  it('dumps EVTX records as JSON lines and summarises the input, also gzipped', () => {
+    const fixture = readFileSync(join(REPO_ROOT, 'src', 'readers', 'evtx', 'testdata', 'sysmon-chunk0.evtx'));
+    const dir = tempDir({ 'sysmon.evtx.gz': gzipSync(fixture) });
+    const { code, stdout, stderr } = cli(['dump', dir]);
+    expect(code).toBe(0);
+    const records = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(41);
+    expect(records[0]).toMatchObject({ EventRecordID: 1742, EventID: 1, Provider: 'Microsoft-Windows-Sysmon', Computer: 'DESKTOP-2KGM189' });
+    expect(records[0].EventData.CommandLine).toBe('ping  -n 6 127.0.0.1 ');
+    expect(stderr).toMatch(/sysmon\.evtx\.gz\s+evtx \(gzip\)\s+41 records/);
   });
 });

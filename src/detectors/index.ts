@@ -2,5 +2,7 @@
 import type { DetectorSpec } from './detector.js';
 import { seedAltProtocolVolume } from './seed-alt-protocol-volume/index.js';
 import { seedEncodedPayload } from './seed-encoded-payload/index.js';
+import { seedEncryptedFileStaged } from './seed-encrypted-file-staged/index.js';
+import { seedEncryptionBeforeExfil } from './seed-encryption-before-exfil/index.js';
 
-export const DETECTORS: readonly DetectorSpec<any>[] = [seedEncodedPayload, seedAltProtocolVolume];
+export const DETECTORS: readonly DetectorSpec<any>[] = [seedEncodedPayload, seedAltProtocolVolume, seedEncryptionBeforeExfil, seedEncryptedFileStaged];

@@ -1,9 +1,24 @@
 // Every input format exfilscope reads, in sniffing order: the first reader whose sniff() accepts an input takes it.
+// Binary formats with magic numbers come first, then text formats from the most to the least specific.
 // Adding a format: a folder under readers/ and one line here.
+import { auditdReader } from './auditd/index.js';
+import { captureReader } from './capture/capture-reader.js';
+import { evtxReader } from './evtx/index.js';
+import { firewallReader } from './firewall/index.js';
 import type { Reader } from './reader.js';
+import { winEventJsonReader } from './winevent-json/index.js';
+import { winEventXmlReader } from './winevent-xml/index.js';
 import { zeekReader } from './zeek/index.js';
 
-export const READERS: readonly Reader<any>[] = [zeekReader];
+export const READERS: readonly Reader<any>[] = [
+  captureReader,
+  evtxReader,
+  zeekReader,
+  winEventXmlReader,
+  winEventJsonReader,
+  auditdReader,
+  firewallReader,
+];
 
 /** The reader that recognises these first bytes, if any. */
 export function sniffReader(head: Uint8Array): Reader<unknown> | undefined {

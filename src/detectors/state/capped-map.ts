@@ -33,6 +33,11 @@ export class CappedMap<K, V> {
     return value;
   }
 
+  /** The entry for `key` without touching it (a lookup is not a use). */
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
   get size(): number {
     return this.map.size;
   }

@@ -1,10 +1,10 @@
 // Reader for Zeek logs (conn, http, dns, ftp, smtp, files, ssl) in TSV or JSON-lines form.
 // Other Zeek logs are passed over with a note; damaged lines are skipped and counted by reason; too many bad
 // lines in a row stop the file with an error, since it is then probably not a Zeek log at all.
-import type { AnomalyCode } from '../../core/anomalies.js';
 import { InputError } from '../../core/errors.js';
 import type { Event } from '../../core/events.js';
 import { readLines } from '../io/lines.js';
+import { BadLines } from '../io/text-input.js';
 import type { ByteStream } from '../io/open.js';
 import type { ReadContext, Reader } from '../reader.js';
 import { JsonRow } from './json.js';
@@ -16,23 +16,6 @@ const READER = 'zeek';
 
 /** Turns one row into output (an event, or a record for `dump`); throws BadValue for a bad value. */
 type Convert<T> = (kind: ZeekLogKind, row: Row, line: number) => T;
-
-/** Counts bad lines in a row and stops the input past the configured budget. */
-class BadLines {
-  private run = 0;
-  constructor(private readonly ctx: ReadContext) {}
-
-  bad(code: AnomalyCode, line: number, detail: string): void {
-    this.ctx.health.anomalies.add(code, { line, detail });
-    if (++this.run >= this.ctx.limits.max_consecutive_bad_lines) {
-      throw new InputError(this.ctx.path, `${this.run} bad lines in a row (last: ${detail}); stopped reading`, { line });
-    }
-  }
-
-  good(): void {
-    this.run = 0;
-  }
-}
 
 function headOf(head: Uint8Array): string {
   return Buffer.from(head.subarray(0, 4096)).toString('latin1');
