@@ -2,27 +2,35 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AnomalyCounter } from '../core/anomalies.js';
 import { UsageError } from '../core/errors.js';
-import type { Finding } from '../core/findings.js';
+import type { Event } from '../core/events.js';
+import { compareFindings, type Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
+import type { Incident } from '../core/incidents.js';
 import { loadConfig } from '../pipeline/config.js';
 import { dump, run } from '../pipeline/run.js';
+import { renderCsv } from '../sinks/csv/csv.js';
+import { ReportCollector } from '../sinks/html-report/collect.js';
+import { renderReport } from '../sinks/html-report/render.js';
+import { renderIncidents } from '../sinks/incidents-terminal.js';
 import { toJsonLine } from '../sinks/jsonl.js';
-import { writeZeekLogs } from '../sinks/zeek-logs/write.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
-import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
+import { writeZeekLogs } from '../sinks/zeek-logs/write.js';
+import { closeStream, createPrivateFile, formatFinding, writePrivateFile, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
 import { addStoreCommands, huntDbOption, huntIntoStore } from './store-commands.js';
-import { renderIncidents } from '../sinks/incidents-terminal.js';
-import type { Incident } from '../core/incidents.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, findingAtRisk: 1, usageOrInput: 2 } as const;
+
+const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 interface HuntOptions {
   config?: string;
   format: 'table' | RecordFormat;
   out?: string;
   failOn?: number;
+  report?: string;
+  csv?: string;
   quiet: boolean;
   db?: string;
 }
@@ -48,11 +56,13 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   const file = options.out === undefined ? undefined : createPrivateFile(options.out);
   const findings: Finding[] = [];
   const progress = progressReporter(options.quiet);
+  const collector = options.report === undefined ? undefined : new ReportCollector(config.report);
   let pending: Promise<void> = Promise.resolve();
   const runOptions = {
     config,
     detect: true,
     onProgress: progress.update,
+    onEvents: collector && ((batch: Event[]) => collector.add(batch)),
     onFinding(finding: Finding) {
       findings.push(finding);
       if (file !== undefined) file.write(formatFinding(finding, fileFormat));
@@ -66,6 +76,12 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
+  if (options.report !== undefined) {
+    const sorted = [...findings].sort(compareFindings);
+    const input = { summary, findings: sorted, aggregates: collector?.snapshot(), generatedAt: new Date(), version: VERSION };
+    await writePrivateFile(options.report, renderReport(input, config.report));
+  }
+  if (options.csv !== undefined) await writePrivateFile(options.csv, renderCsv(findings));
   if (!recordsOnStdout) printLines([...renderFindings(findings), ''], false);
   if (!recordsOnStdout && incidents !== undefined) printLines([...renderIncidents(incidents), ''], false);
   if (!options.quiet) printLines(renderSummary(summary), true);
@@ -113,7 +129,7 @@ async function zeekLogs(paths: string[], options: { config?: string; out: string
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('exfilscope')
     .description('Find data exfiltration over symmetric-encrypted non-C2 protocols (MITRE ATT&CK T1048.001).')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
   const configOption = new Option('-c, --config <file>', 'YAML or JSON config (thresholds, limits); defaults otherwise');
@@ -126,6 +142,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption)
     .addOption(new Option('-f, --format <format>', 'findings as a table, JSON lines or ECS').choices(['table', 'jsonl', 'ecs']).default('table'))
     .option('-o, --out <file>', 'also write findings as JSON lines (or ECS with --format ecs) to this file')
+    .option('--report <file>', 'also write a self-contained HTML report (findings, charts, input health) to this file')
+    .option('--csv <file>', 'also write findings as CSV (spreadsheet-safe) to this file')
     .option('--fail-on <risk>', 'exit 1 when any finding reaches this risk (0-10)', parseRisk)
     .addOption(quietOption)
     .addOption(huntDbOption())

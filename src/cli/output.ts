@@ -1,5 +1,6 @@
 // Where CLI output goes: findings as records (jsonl or ECS) to a file or stdout, the human view to the terminal.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Finding } from '../core/findings.js';
 import { ecsRecord } from '../sinks/ecs.js';
 import { findingRecord, toJsonLine } from '../sinks/jsonl.js';
@@ -12,7 +13,21 @@ export function formatFinding(finding: Finding, format: RecordFormat): string {
 
 /** Output files may hold attacker strings and internal addresses: created readable by the owner only. */
 export function createPrivateFile(path: string): WriteStream {
-  return createWriteStream(path, { mode: 0o600 });
+  const stream = createWriteStream(path, { mode: 0o600 });
+  // `mode` applies only when the file is created: an existing file is narrowed before anything is written.
+  stream.once('open', (fd: number) => fchmodSync(fd, 0o600));
+  return stream;
+}
+
+/** Writes a whole output file readable by the owner only, also when it existed before with wider permissions. */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(text, 'utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 export function closeStream(stream: WriteStream): Promise<void> {

@@ -8,6 +8,7 @@ import type { InputLimits } from '../readers/reader.js';
 import { READERS } from '../readers/index.js';
 import { DETECTORS } from '../detectors/index.js';
 import { correlateOptions, type CorrelateOptions } from '../correlate/options.js';
+import { htmlReportOptions, type HtmlReportOptions } from '../sinks/html-report/options.js';
 
 const inputLimits = z.strictObject({
   max_line_length: z.number().int().min(1024).default(1 << 20),
@@ -26,6 +27,7 @@ function configSchema() {
     readers: sections(READERS, (r) => r.name),
     detectors: sections(DETECTORS, (d) => d.id),
     correlate: correlateOptions.prefault({}),
+    report: htmlReportOptions.prefault({}),
   });
 }
 
@@ -35,6 +37,8 @@ export interface Config {
   detectors: Record<string, { enabled: boolean } & Record<string, unknown>>;
   /** Incidents, baselines and the store's per-input caps (src/correlate/options.ts). */
   correlate: CorrelateOptions;
+  /** Limits of the HTML report (src/sinks/html-report/options.ts). */
+  report: HtmlReportOptions;
 }
 
 /** Validates a parsed config object; errors name every offending key. */

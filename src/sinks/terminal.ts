@@ -4,7 +4,7 @@ import pc from 'picocolors';
 import type { Finding } from '../core/findings.js';
 import { compareFindings } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
-import { escapeTerminal } from './escape.js';
+import { escapeTerminal, truncateSafely } from './escape.js';
 
 const MAX_CELL = 60;
 const MAX_ROWS_DEFAULT = 50;
@@ -14,7 +14,7 @@ const MAX_PASSED_OVER_LISTED = 10;
 export function cell(value: string | number | undefined, width = MAX_CELL): string {
   if (value === undefined) return '-';
   const text = escapeTerminal(String(value));
-  return text.length > width ? text.slice(0, width - 1) + '…' : text;
+  return text.length > width ? truncateSafely(text, width - 1) + '…' : text;
 }
 
 export function isoTime(ts: number): string {
