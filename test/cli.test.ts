@@ -145,3 +145,12 @@ describe('exfilscope events and dump', () => {
     expect(stderr).toMatch(/sysmon\.evtx\.gz\s+evtx \(gzip\)\s+41 records/);
   });
 });
+
+describe('a closed stdout', () => {
+  it('ends the run quietly when the reader stops early (| head)', () => {
+    const dir = tempDir({ 'conn.log': zeekTsv('conn', CONN_COLUMNS, Array.from({ length: 20000 }, (_, i) => conn(T0 + i, '10.9.9.9', '198.51.100.1', 80, 1000))) });
+    const result = spawnSync('bash', ['-c', `set -o pipefail; node --import tsx ${join(REPO_ROOT, 'test', 'cli-entry.ts')} events -q ${dir} | head -c 100 > /dev/null`], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(result.status).toBe(0);
+  });
+});

@@ -15,7 +15,7 @@ import { renderIncidents } from '../sinks/incidents-terminal.js';
 import { toJsonLine } from '../sinks/jsonl.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
 import { writeZeekLogs } from '../sinks/zeek-logs/write.js';
-import { closeStream, createPrivateFile, formatFinding, writePrivateFile, writeStdout, type RecordFormat } from './output.js';
+import { closeStream, createPrivateFile, endQuietlyOnClosedStdout, formatFinding, writePrivateFile, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
 import { addStoreCommands, huntDbOption, huntIntoStore } from './store-commands.js';
 
@@ -181,6 +181,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyOnClosedStdout();
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => {
     exitCode = code;

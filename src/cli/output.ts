@@ -37,6 +37,20 @@ export function closeStream(stream: WriteStream): Promise<void> {
   });
 }
 
+/**
+ * A reader that stops reading (`exfilscope events … | head`) closes the pipe: that ends the run quietly,
+ * as it ends `cat` or `grep`, instead of an unhandled EPIPE error.
+ */
+let closedStdoutHandled = false;
+export function endQuietlyOnClosedStdout(): void {
+  if (closedStdoutHandled) return;
+  closedStdoutHandled = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 /** Writes to stdout and waits when the pipe is full, so huge outputs stay within bounded memory. */
 export async function writeStdout(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
