@@ -8,18 +8,7 @@ import { compareFindings, findingId, type Finding, type Technique } from '../src
 import { newInputHealth, type RunSummary } from '../src/core/health.js';
 import { ReportCollector } from '../src/sinks/html-report/collect.js';
 import type { ReportInput } from '../src/sinks/html-report/model.js';
-
-/** Mulberry32: a tiny seeded PRNG so fixtures are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 function randomBytes(random: () => number, n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -55,7 +44,7 @@ function finding(partial: Omit<Finding, 'id'>): Finding {
 
 /** A run resembling a small office capture: steady web traffic, one host pushing encrypted data out over DNS and FTP. */
 export function sampleRun(): ReportInput {
-  const random = seeded(7);
+  const random = prng(7);
   const events: Event[] = [];
   const hosts = ['10.1.0.11', '10.1.0.12', '10.1.0.23', '10.1.0.42'];
   const webDestinations = ['198.51.100.10', '198.51.100.20', '203.0.113.80', '192.0.2.15', '198.51.100.77'];
@@ -164,7 +153,7 @@ const ANALYTICS: { analytic: string; technique: Technique }[] = [
 
 /** `count` findings over 500 hosts and 5 000 destinations, with events for the charts: the scale test's run. */
 export function generatedRun(count: number): ReportInput {
-  const random = seeded(42);
+  const random = prng(42);
   const findings: Finding[] = [];
   const events: Event[] = [];
   for (let i = 0; i < count; i++) {

@@ -5,17 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatagramAnalyzer, Direction, StreamAnalyzer } from './analyzer.js';
 import { RecordingContext } from './common/test-context.js';
 import { APP_PROTOCOLS } from './index.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { prng } from '../../test/prng.js';
 
 function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   const out = Array.from(bytes);

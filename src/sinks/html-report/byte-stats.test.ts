@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../../test/report-fixtures.js';
+import { prng as seeded } from '../../../test/prng.js';
 import { byteStats, classifyPayload } from './byte-stats.js';
 
 function noise(n: number, seed: number): Uint8Array {
