@@ -221,7 +221,7 @@ export function formatComparison(title: string, c: Comparison): string {
 export function recordedFloors(log: string): Map<string, number> {
   const text = readFileSync(new URL('../../CONFORMANCE.md', import.meta.url), 'utf8');
   const floors = new Map<string, number>();
-  for (const match of text.matchAll(/^conformance-floor (\S+)\.(\S+) ([0-9.]+)$/gm)) {
+  for (const match of text.matchAll(/^conformance-floor ([a-z0-9_-]+)\.(\S+) ([0-9.]+)$/gm)) {
     if (match[1] === log) floors.set(match[2]!, Number(match[3]));
   }
   return floors;
