@@ -50,7 +50,8 @@ export type AnalyzerFactory = (ctx: AnalyzerContext) => StreamAnalyzer | Datagra
 export interface AppProtocol {
   /** Service name as Zeek writes it in conn.log (`http`, `dns`, `ftp`, `ftp-data`, `smtp`). */
   readonly name: string;
-  readonly transport: 'tcp' | 'udp';
+  /** For `icmp`, each datagram is the whole ICMP message (type, code, id, sequence and data). */
+  readonly transport: 'tcp' | 'udp' | 'icmp';
   /**
    * True when this protocol should analyze the connection. `firstBytes` are the first payload bytes
    * seen (either direction, with the direction that sent them), so content can decide where ports cannot.
