@@ -40,6 +40,11 @@ export function baselineCases(logType: string): BaselineCase[] {
     }));
 }
 
+/** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
+export function optionsFor(c: BaselineCase): Record<string, unknown> {
+  return /(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' };
+}
+
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */
 export function exclusionReason(c: BaselineCase): string | undefined {
   if (/\s-f\s/.test(c.command)) return 'Zeek ran with a BPF capture filter';

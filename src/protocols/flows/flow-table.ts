@@ -121,7 +121,7 @@ class Connection {
 }
 
 const HIST_SYN = 0x1, HIST_FIN = 0x2, HIST_RST = 0x4, HIST_FIN_RST = 0x8, HIST_DATA = 0x10, HIST_ACK = 0x20, HIST_MULTI = 0x40;
-const HIST_UDP_DATA = 0x100;
+const HIST_UDP_DATA = 0x100, HIST_CORRUPT = 0x200;
 
 export interface FlowTableOptions {
   limits: FlowLimits;
@@ -206,6 +206,11 @@ export class FlowTable {
       ({ conn, isOrig } = this.create(p, sport, dport, forward, ts));
     } else {
       this.listOf(conn).touch(conn);
+    }
+    if (p.badChecksum === true) {
+      // Zeek notes a corrupt packet in the history and otherwise ignores it.
+      conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
+      return;
     }
     if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
     const side = isOrig ? conn.orig : conn.resp;

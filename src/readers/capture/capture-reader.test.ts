@@ -7,7 +7,7 @@ import { parseConfig } from '../../pipeline/config.js';
 import { run } from '../../pipeline/run.js';
 import type { Event } from '../../core/events.js';
 import { main } from '../../cli/main.js';
-import { ethernet, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, type CaptureRecord } from '../../../test/packets.js';
+import { ethernet, fillChecksums, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, type CaptureRecord } from '../../../test/packets.js';
 
 const T = 1_700_000_000;
 
@@ -97,5 +97,24 @@ describe('exfilscope logs', () => {
     expect(tsv.at(-2)).toMatch(/^#close\t/);
     expect(await main(['node', 'exfilscope', 'logs', join(dir, 'c.pcap'), '-o', join(dir, 'json'), '--format', 'zeek-json', '-q'])).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'json', 'conn.log'), 'utf8'))).toMatchObject({ 'id.resp_p': 80, conn_state: 'SF', orig_bytes: 3 });
+  });
+});
+
+describe('checksums (RELIABILITY B14)', () => {
+  const good = () => fillChecksums(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcpSegmentFor('S')));
+  function tcpSegmentFor(flags: string): Uint8Array {
+    return tcpFrame({ sport: 1, dport: 2, seq: 10, flags }).subarray(14 + 20);
+  }
+
+  it('ignores checksums by default (offloading) and, when verifying, notes a corrupt packet as Zeek does', async () => {
+    const bad = good();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0x01;
+    const records = [{ ts: T, data: ethernet(bad) }];
+    expect(flows((await runCapture(pcap(records))).events)[0]).toMatchObject({ history: 'S', pkts_out: 1, conn_state: 'S0' });
+    const verified = await runCapture(pcap(records), { checksums: 'verify' });
+    expect(flows(verified.events)[0]).toMatchObject({ history: 'C', pkts_out: 0, conn_state: 'OTH' });
+    expect(verified.health.anomalies.count('decode.bad_checksum')).toBe(1);
+    const fine = await runCapture(pcap([{ ts: T, data: ethernet(good()) }]), { checksums: 'verify' });
+    expect(flows(fine.events)[0]).toMatchObject({ history: 'S', pkts_out: 1 });
   });
 });

@@ -26,6 +26,7 @@ export const captureOptions = z.strictObject({
   inspect_depth: count(10 << 20, 0).describe('bytes per direction given to application analyzers (tcp.inspect_depth_reached)'),
   payload_sample_bytes: count(4096, 0).describe('bytes per direction sampled into payload events'),
   max_expected: count(1000, 1).describe('pending expected connections such as FTP data channels (flow.expected_dropped)'),
+  checksums: z.enum(['ignore', 'verify']).default('ignore').describe('verify IP/TCP/UDP/ICMP checksums and ignore bad packets (decode.bad_checksum); off by default because captures taken on a sending host carry offloaded, unfilled checksums'),
   max_tunnel_depth: count(2, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
@@ -58,6 +59,7 @@ export async function* captureEvents(
       anomalies,
     ),
     now: 0,
+    verifyChecksums: options.checksums === 'verify',
   };
   let snaplenNoted = false;
   const framer = new CaptureFramer(ctx.path, anomalies, (record) => {
