@@ -6,6 +6,11 @@
 // State is bounded: at most `max_flows` connections (least recently active evicted first, counted), each
 // TCP direction buffering at most `max_buffered_bytes` out of order. Expiry runs on network time clamped to
 // be monotonic, so timestamps jumping backwards can neither mass-expire nor immortalise state.
+// Documented handling of TCP evasions: overlapping data keeps the first copy (see reassembly.ts); data on a
+// RST is never delivered; a new SYN with another ISN on a closed (or not yet answered) connection starts a
+// new connection, as Zeek's IsReuse decides; the urgent pointer is not interpreted (urgent bytes stay inline);
+// TTLs are not compared, so TTL-limited injection is not detected. Gaps before an analyzer has been chosen
+// (no bytes seen yet) count in missed_bytes but are not reported to the analyzer.
 import type { AnomalyCode, AnomalyCounter } from '../../core/anomalies.js';
 import type { Event, FlowEvent, Proto, Source } from '../../core/events.js';
 import type { AnalyzerContext, AnalyzerFactory, AppProtocol, ConnectionInfo, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';

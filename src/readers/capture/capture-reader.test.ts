@@ -26,7 +26,7 @@ describe('capture reader in the pipeline', () => {
   it('validates its options: every limit is a named key with a default', () => {
     expect(() => parseConfig({ readers: { pcap: { max_flows: 0 } } })).toThrow(/readers.pcap.max_flows/);
     expect(() => parseConfig({ readers: { pcap: { no_such_limit: 1 } } })).toThrow();
-    expect((parseConfig({}).readers.pcap as { max_flows: number }).max_flows).toBe(250_000);
+    expect((parseConfig({}).readers.pcap as { max_flows: number }).max_flows).toBe(200_000);
   });
 });
 

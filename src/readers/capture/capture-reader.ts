@@ -15,7 +15,7 @@ import { CaptureFramer, captureFormatOf } from './framing.js';
 const count = (fallback: number, min = 0) => z.number().int().min(min).default(fallback);
 
 export const captureOptions = z.strictObject({
-  max_flows: count(250_000, 1).describe('connections tracked at once; least recently active evicted first (flow.evicted)'),
+  max_flows: count(200_000, 1).describe('connections tracked at once (about 3 KiB each); least recently active evicted first (flow.evicted)'),
   tcp_inactivity_timeout: count(300, 1).describe("seconds; Zeek's tcp_inactivity_timeout"),
   udp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's udp_inactivity_timeout"),
   icmp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's icmp_inactivity_timeout"),
