@@ -41,15 +41,17 @@ export interface FlowLimits {
   payload_sample_bytes: number;
   /** Pending expected connections (FTP data channels) (`flow.expected_dropped`). */
   max_expected: number;
+  /** Ports that mark a likely server when a connection is first seen mid-way (Zeek's likely_server_ports). */
+  likely_server_ports: readonly number[];
 }
 
-/** Ports Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
-const LIKELY_SERVER_PORTS = new Set([
+/** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
+export const LIKELY_SERVER_PORTS: readonly number[] = [
   20, 21, 22, 23, 25, 53, 67, 69, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 179, 389, 443, 445, 464,
   465, 500, 502, 514, 587, 636, 853, 989, 990, 992, 993, 995, 1080, 1194, 1434, 1723, 1812, 1813, 2123, 2152, 2404,
   3128, 3306, 3389, 3478, 3544, 4500, 4789, 5060, 5061, 5353, 5355, 5672, 6081, 6379, 6666, 6667, 6697,
   8000, 8080, 8081, 8443, 8888, 9092, 20000, 47808,
-]);
+];
 
 /** ICMP message types that answer each other; Zeek keys an ICMP "connection" on (type, counterpart). */
 const ICMP4_PAIRS = new Map([[8, 0], [0, 8], [13, 14], [14, 13], [15, 16], [16, 15], [17, 18], [18, 17], [10, 9], [9, 10]]);
@@ -163,8 +165,11 @@ export class FlowTable {
   private timerHead = 0;
   private currentOffset = 0;
 
+  private readonly serverPorts: ReadonlySet<number>;
+
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
+    this.serverPorts = new Set(options.limits.likely_server_ports);
     this.anomalies = options.anomalies;
   }
 
@@ -257,12 +262,12 @@ export class FlowTable {
     if (p.proto === IPPROTO_TCP) {
       const syn = (p.flags & TCP_SYN) !== 0;
       if (syn && (p.flags & TCP_ACK) === 0) return false;
-      if (!LIKELY_SERVER_PORTS.has(sport)) return false;
+      if (!this.serverPorts.has(sport)) return false;
       // Both plausible: flip only when this is not a SYN-ACK (stealth scans) and the lower port is the source.
-      return LIKELY_SERVER_PORTS.has(dport) ? !syn && sport < dport : true;
+      return this.serverPorts.has(dport) ? !syn && sport < dport : true;
     }
     if (p.proto !== IPPROTO_UDP || p.dst.endsWith('.255') || isMulticast(p.dst)) return false;
-    return LIKELY_SERVER_PORTS.has(sport) && !LIKELY_SERVER_PORTS.has(dport);
+    return this.serverPorts.has(sport) && !this.serverPorts.has(dport);
   }
 
   private place(conn: Connection): void {
