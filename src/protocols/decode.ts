@@ -355,8 +355,8 @@ function decodeTransport(
       if (segment.length < 4) return void a.add('decode.icmp_truncated_header');
       packet.sport = segment[0]!;
       packet.dport = segment[1]!;
-      // The whole message is kept (echo id and sequence live in the header); byte counts exclude the header.
       packet.payloadLength = Math.max(0, wireLength - 8);
+      packet.payload = segment.subarray(Math.min(8, segment.length));
       return packet;
     }
     case 4: // IP in IP (RFC 2003)

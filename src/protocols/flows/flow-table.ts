@@ -610,11 +610,10 @@ export class FlowTable {
 
   private datagram(conn: Connection, isOrig: boolean, bytes: Uint8Array, ts: number): void {
     const dir: Direction = isOrig ? 'orig' : 'resp';
-    if (!conn.analyzerDecided) this.decide(conn, bytes, dir);
+    if (!conn.analyzerDecided && conn.ipProto !== IPPROTO_TCP) this.decide(conn, bytes, dir);
     const analyzer = conn.analyzer;
     if (analyzer !== undefined && 'datagram' in analyzer) analyzer.datagram(dir, bytes, ts);
-    else if (conn.ipProto === IPPROTO_UDP) this.sample(isOrig ? conn.orig : conn.resp, bytes);
-    else if (conn.ipProto === IPPROTO_ICMP || conn.ipProto === IPPROTO_ICMPV6) this.sample(isOrig ? conn.orig : conn.resp, bytes.subarray(8));
+    else this.sample(isOrig ? conn.orig : conn.resp, bytes);
   }
 
   private sample(side: Side, bytes: Uint8Array): void {
@@ -629,7 +628,6 @@ export class FlowTable {
   private decide(conn: Connection, bytes: Uint8Array, dir: Direction): void {
     conn.analyzerDecided = true;
     const transport = conn.ipProto === IPPROTO_TCP ? 'tcp' : conn.ipProto === IPPROTO_UDP ? 'udp' : 'icmp';
-    if (transport === 'icmp' && conn.ipProto !== IPPROTO_ICMP && conn.ipProto !== IPPROTO_ICMPV6) return;
     for (const protocol of this.options.protocols) {
       if (protocol.transport !== transport || !protocol.matches(conn.info, bytes, dir)) continue;
       conn.analyzer = protocol.create(this.context(conn));
