@@ -1,5 +1,6 @@
 // The `exfilscope` command: parses arguments, runs the pipeline, renders results, returns the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AnomalyCounter } from '../core/anomalies.js';
 import { UsageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
@@ -57,8 +58,8 @@ async function hunt(paths: string[], options: HuntOptions): Promise<number> {
   progress.stop();
   await pending;
   if (file !== undefined) await closeStream(file);
-  if (!recordsOnStdout) printLines(renderFindings(findings), false);
-  if (!options.quiet || recordsOnStdout) printLines(renderSummary(summary), true);
+  if (!recordsOnStdout) printLines([...renderFindings(findings), ''], false);
+  if (!options.quiet) printLines(renderSummary(summary), true);
   if (options.failOn !== undefined && findings.some((f) => f.risk >= options.failOn!)) return EXIT.findingAtRisk;
   return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
 }
@@ -88,7 +89,7 @@ async function dumpRecords(paths: string[], options: { config?: string; quiet: b
     pending = pending.then(() => writeStdout(text));
   });
   await pending;
-  const summary = { inputs, findingsByAnalytic: new Map(), elapsed: (performance.now() - started) / 1000 };
+  const summary = { inputs, findingsByAnalytic: new Map(), detectorLimits: new AnomalyCounter(), elapsed: (performance.now() - started) / 1000 };
   if (!options.quiet) printLines(renderSummary(summary), true);
   return inputsFailed(inputs) ? EXIT.usageOrInput : EXIT.ok;
 }

@@ -32,6 +32,8 @@ export function newInputHealth(path: string, found = false): InputHealth {
 export interface RunSummary {
   inputs: InputHealth[];
   findingsByAnalytic: Map<string, number>;
+  /** Detector state caps that were hit, by `<analytic>.<limit>`. */
+  detectorLimits: AnomalyCounter;
   /** Wall-clock seconds the run took. */
   elapsed: number;
 }

@@ -1,5 +1,6 @@
 // The contract every analytic implements: declare the event kinds it needs, keep bounded state, emit findings.
 import type { z } from 'zod';
+import type { AnomalyCounter } from '../core/anomalies.js';
 import type { Event, EventKind } from '../core/events.js';
 import type { Finding } from '../core/findings.js';
 
@@ -19,5 +20,6 @@ export interface DetectorSpec<Options extends { enabled: boolean } = { enabled: 
   readonly consumes: readonly EventKind[];
   /** Schema of the config section, with the documented defaults filled in. */
   readonly options: z.ZodType<Options>;
-  create(options: Options): Detector;
+  /** `limits` counts each time a state cap was hit (`<id>.<limit>`), shown in the run summary. */
+  create(options: Options, limits: AnomalyCounter): Detector;
 }

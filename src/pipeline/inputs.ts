@@ -65,5 +65,5 @@ function hexPreview(head: Uint8Array): string {
 /** Records a reader's failure mid-input in its health record; what was read before it still counts. */
 export function recordFailure(health: InputHealth, err: unknown): void {
   if (err instanceof InputError) health.error = err.located;
-  else health.error = err instanceof Error ? err.message : String(err);
+  else health.error = `${err instanceof Error ? err.message : String(err)}, after ${health.records} records and ${health.bytes} bytes`;
 }

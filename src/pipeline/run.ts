@@ -1,5 +1,6 @@
 // One pass over the inputs: readers produce event batches, detectors consume the kinds they declared,
 // findings go to the caller. Detector state spans all inputs of the run, then is flushed once.
+import { AnomalyCounter } from '../core/anomalies.js';
 import type { Event, EventKind } from '../core/events.js';
 import type { Finding } from '../core/findings.js';
 import type { InputHealth, RunSummary } from '../core/health.js';
@@ -31,7 +32,8 @@ export async function run(paths: readonly string[], options: RunOptions): Promis
     findingsByAnalytic.set(finding.analytic, (findingsByAnalytic.get(finding.analytic) ?? 0) + 1);
     options.onFinding?.(finding);
   };
-  const { byKind, all } = options.detect ? instantiateDetectors(options.config) : { byKind: new Map(), all: [] };
+  const detectorLimits = new AnomalyCounter();
+  const { byKind, all } = options.detect ? instantiateDetectors(options.config, detectorLimits) : { byKind: new Map(), all: [] };
 
   const inputs: InputHealth[] = [];
   for await (const source of openSources(paths, options.config, inputs)) {
@@ -51,16 +53,16 @@ export async function run(paths: readonly string[], options: RunOptions): Promis
     }
   }
   for (const detector of all) detector.flush(emit);
-  return { inputs, findingsByAnalytic, elapsed: (performance.now() - started) / 1000 };
+  return { inputs, findingsByAnalytic, detectorLimits, elapsed: (performance.now() - started) / 1000 };
 }
 
-function instantiateDetectors(config: Config): { byKind: Map<EventKind, Detector[]>; all: Detector[] } {
+function instantiateDetectors(config: Config, limits: AnomalyCounter): { byKind: Map<EventKind, Detector[]>; all: Detector[] } {
   const byKind = new Map<EventKind, Detector[]>();
   const all: Detector[] = [];
   for (const spec of DETECTORS) {
     const detectorOptions = config.detectors[spec.id];
     if (detectorOptions === undefined || !detectorOptions.enabled) continue;
-    const detector = spec.create(detectorOptions);
+    const detector = spec.create(detectorOptions, limits);
     all.push(detector);
     for (const kind of spec.consumes) {
       const list = byKind.get(kind);

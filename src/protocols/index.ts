@@ -1,4 +1,19 @@
 // Application protocols the flow table hands connections to, in matching order.
 import type { AppProtocol } from './analyzer.js';
+import { dnsProtocols } from './dns/dns.js';
+import { ftpProtocol } from './ftp/ftp.js';
+import { httpProtocol } from './http/http.js';
+import { icmpProtocol } from './icmp/icmp.js';
+import type { AppProtocolOptions } from './options.js';
+import { appProtocolOptions } from './options.js';
+import { smtpProtocol } from './smtp/smtp.js';
 
-export const APP_PROTOCOLS: readonly AppProtocol[] = [];
+/** The protocols with the configured limits (config section `readers.pcap.protocols`). */
+export function appProtocols(options: AppProtocolOptions): AppProtocol[] {
+  const protocols: AppProtocol[] = [];
+  // HTTP tunnels (CONNECT, Upgrade) carry any of the others, HTTP included.
+  protocols.push(httpProtocol(options.http, () => protocols), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp));
+  return protocols;
+}
+
+export const APP_PROTOCOLS: readonly AppProtocol[] = appProtocols(appProtocolOptions.parse({}));

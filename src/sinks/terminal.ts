@@ -8,6 +8,8 @@ import { escapeTerminal } from './escape.js';
 
 const MAX_CELL = 60;
 const MAX_ROWS_DEFAULT = 50;
+/** Files found in a directory that no reader recognises are listed up to this many, then counted. */
+const MAX_PASSED_OVER_LISTED = 10;
 
 function cell(value: string | number | undefined, width = MAX_CELL): string {
   if (value === undefined) return '-';
@@ -75,13 +77,20 @@ export function renderSummary(summary: RunSummary): string[] {
   const records = summary.inputs.reduce((n, i) => n + i.records, 0);
   const skipped = summary.inputs.reduce((n, i) => n + i.anomalies.total, 0);
   const failed = summary.inputs.filter((i) => i.error !== undefined).length;
-  const out = [
-    pc.bold('Inputs'),
-    ...summary.inputs.flatMap(inputLine),
+  const read = summary.inputs.filter((i) => i.passedOver === undefined);
+  const passedOver = summary.inputs.filter((i) => i.passedOver !== undefined);
+  const out = [pc.bold('Inputs'), ...read.flatMap(inputLine)];
+  if (passedOver.length > 0) {
+    out.push(pc.dim(`  ${passedOver.length} files found in directories passed over:`));
+    for (const input of passedOver.slice(0, MAX_PASSED_OVER_LISTED)) out.push(pc.dim(`    ${cell(input.path, 200)}  passed over: ${escapeTerminal(input.passedOver!)}`));
+    if (passedOver.length > MAX_PASSED_OVER_LISTED) out.push(pc.dim(`    … and ${passedOver.length - MAX_PASSED_OVER_LISTED} more`));
+  }
+  out.push(
     pc.bold('Run summary'),
-    `  ${summary.inputs.length} inputs (${failed} with errors), ${records} records read, ${skipped} skipped, ${summary.elapsed.toFixed(2)} s`,
-  ];
+    `  ${read.length} inputs read (${failed} with errors), ${passedOver.length} passed over, ${records} records read, ${skipped} skipped, ${summary.elapsed.toFixed(2)} s`,
+  );
   const analytics = [...summary.findingsByAnalytic.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   if (analytics.length > 0) out.push('  findings: ' + analytics.map(([a, n]) => `${a} ${n}`).join(', '));
+  for (const { code, count } of summary.detectorLimits.entries()) out.push(pc.yellow(`  limit hit ${count} × ${code}`));
   return out;
 }

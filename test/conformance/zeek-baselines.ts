@@ -2,12 +2,13 @@
 // traces mapped to a log kind, decodes each trace with our capture reader, matches our rows to Zeek's by
 // connection key and counts, per field, how many of Zeek's rows we reproduce. Used by conn.test.ts and by
 // the application-log conformance tests (http, dns, ftp, smtp).
-import { readFileSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { AnomalyCounter } from '../../src/core/anomalies.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
+import type { AppProtocol } from '../../src/protocols/analyzer.js';
+import { APP_PROTOCOLS } from '../../src/protocols/index.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
 import { openInput } from '../../src/readers/io/open.js';
 import { tsvCell } from '../../src/sinks/zeek-logs/format.js';
@@ -19,6 +20,8 @@ export interface BaselineCase {
   logType: string;
   baseline: string;
   test: string;
+  /** How many traces the test ran before diffing this baseline (more than one: rows of several traces). */
+  traces: number;
   jsonLogs: boolean;
   command: string;
 }
@@ -35,9 +38,19 @@ export function baselineCases(logType: string): BaselineCase[] {
       logType: cols[1]!,
       baseline: sharedPath('zeek', cols[2]!),
       test: cols[3]!,
+      traces: Number(cols[4]),
       jsonLogs: cols[5] === 'True',
       command: cols[6] ?? '',
     }));
+}
+
+/**
+ * The application analyzers Zeek had loaded: all of ours, except in bare mode (`-b`), where Zeek loads only
+ * what the test names (its `scripts.base.protocols.<name>` test or a `protocols/<name>` script).
+ */
+export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
+  if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return APP_PROTOCOLS;
+  return APP_PROTOCOLS.filter((p) => c.test.includes(`.${p.name}.`) || c.command.includes(`protocols/${p.name}`));
 }
 
 /** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
@@ -82,7 +95,9 @@ export interface DecodedTrace {
 }
 
 /** Decodes a trace with default options (overridable) and returns every event and the anomalies. */
-export async function decodeTrace(path: string, options: Record<string, unknown> = {}, keepEvents = true): Promise<DecodedTrace> {
+export async function decodeTrace(
+  path: string, options: Record<string, unknown> = {}, keepEvents = true, protocols: readonly AppProtocol[] = APP_PROTOCOLS,
+): Promise<DecodedTrace> {
   const health = newInputHealth(path);
   let opened;
   try {
@@ -97,7 +112,7 @@ export async function decodeTrace(path: string, options: Record<string, unknown>
       health,
       limits: { max_line_length: 1 << 20, max_consecutive_bad_lines: 1000 },
       options: captureOptions.parse(options),
-    })) if (keepEvents) events.push(...batch);
+    }, protocols)) if (keepEvents) events.push(...batch);
   } catch (err) {
     if (err instanceof InputError) return { events, anomalies: health.anomalies, notes: health.notes, error: err.message };
     return { events, anomalies: health.anomalies, notes: health.notes, crash: (err as Error).stack ?? String(err) };

@@ -7,7 +7,8 @@ import type { AppProtocol } from '../../protocols/analyzer.js';
 import { decodeLink, type DecodeContext } from '../../protocols/decode.js';
 import { FlowTable, LIKELY_SERVER_PORTS } from '../../protocols/flows/flow-table.js';
 import { FragmentReassembler } from '../../protocols/fragments.js';
-import { APP_PROTOCOLS } from '../../protocols/index.js';
+import { APP_PROTOCOLS, appProtocols } from '../../protocols/index.js';
+import { appProtocolOptions } from '../../protocols/options.js';
 import type { ByteStream } from '../io/open.js';
 import type { ReadContext, Reader } from '../reader.js';
 import { CaptureFramer, captureFormatOf } from './framing.js';
@@ -32,6 +33,7 @@ export const captureOptions = z.strictObject({
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
+  protocols: appProtocolOptions.prefault({}),
 });
 
 export type CaptureOptions = z.infer<typeof captureOptions>;
@@ -117,5 +119,5 @@ export const captureReader: Reader<CaptureOptions> = {
   description: 'packet captures: pcap (µs/ns, either byte order) and pcapng',
   options: captureOptions,
   sniff: (head) => captureFormatOf(head) !== undefined,
-  events: (stream, ctx) => captureEvents(stream, ctx),
+  events: (stream, ctx) => captureEvents(stream, ctx, appProtocols(ctx.options.protocols)),
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowEvent } from '../../core/events.js';
+import { protocolText } from '../../protocols/common/text.js';
 import { connLog } from './conn-log.js';
 import { escapeTsv, jsonRow, tsvHeader, tsvRow } from './format.js';
 import type { ZeekLog } from './zeek-log.js';
@@ -33,6 +34,12 @@ describe('Zeek log formats', () => {
     };
     expect(tsvRow(setLog, [['a,b', 'c'], [60]])).toBe('a\\x2cb,c\t60.000000\n');
     expect(tsvRow(setLog, [[], undefined])).toBe('(empty)\t-\n');
+  });
+
+  it('prints bytes that were not valid UTF-8 as \\xNN and an empty string as Zeek\'s empty marker', () => {
+    const setLog: ZeekLog<'http'> = { path: 'http', kind: 'http', fields: [{ name: 'uri', type: 'string' }, { name: 'host', type: 'string' }], row: (e) => [e.uri, e.host_header] };
+    expect(tsvRow(setLog, [protocolText(Uint8Array.from([0x2f, 0xfc, 0xc3, 0xbc])), ''])).toBe('/\\xfcü\t(empty)\n');
+    expect(JSON.parse(jsonRow(setLog, [protocolText(Uint8Array.from([0x2f, 0xfc, 0xc3, 0xbc])), 'h']))).toEqual({ uri: '/\\xfcü', host: 'h' });
   });
 
   it('writes JSON lines with Zeek field names, omitting unset fields', () => {

@@ -1,6 +1,7 @@
 // Zeek's ASCII log writer formats (logging/writers/ascii: TSV with `#` headers, or one JSON object per
 // line): separators, `-` for unset, `(empty)` for empty sets, and escaping of separators and non-printable
 // bytes as `\xNN` so a hostile string can never forge a column or a line.
+import { RAW_BYTE_BASE } from '../../protocols/common/text.js';
 import type { ZeekField, ZeekValue } from './zeek-log.js';
 
 /** What formatting needs of a log kind: its path and columns. */
@@ -22,6 +23,8 @@ export function escapeTsv(text: string, inSet = false): string {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
+    // Bytes that were not valid UTF-8 on the wire (see protocols/common/text.ts) print as Zeek prints them.
+    else if (code >= RAW_BYTE_BASE && code <= RAW_BYTE_BASE + 0xff) out += `\\x${(code - RAW_BYTE_BASE).toString(16).padStart(2, '0')}`;
     else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || (inSet && ch === ',')) out += `\\x${code.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
@@ -42,6 +45,8 @@ export function tsvCell(value: ZeekValue, field: ZeekField): string {
   }
   if (typeof value === 'boolean') return value ? 'T' : 'F';
   if (typeof value === 'number') return formatNumber(value, field.type);
+  // Zeek writes an empty string as the empty-field marker, as it does an empty set.
+  if (value === '') return EMPTY;
   return escapeTsv(value as string);
 }
 
@@ -68,9 +73,18 @@ export function jsonRow(log: ZeekColumns, cells: readonly ZeekValue[]): string {
   log.fields.forEach((field, i) => {
     const value = cells[i];
     if (value === undefined) return;
-    record[field.name] = typeof value === 'number' && (field.type === 'time' || field.type === 'interval') ? Number(value.toFixed(6)) : value;
+    record[field.name] = typeof value === 'number' && (field.type === 'time' || field.type === 'interval') ? Number(value.toFixed(6))
+      : typeof value === 'string' ? rawBytesAsEscapes(value)
+      : Array.isArray(value) ? value.map((v: string | number) => (typeof v === 'string' ? rawBytesAsEscapes(v) : v)) : value;
   });
   return JSON.stringify(record) + '\n';
+}
+
+const RAW_BYTES = /[\u{F0000}-\u{F00FF}]/gu;
+
+/** Zeek's JSON writer shows bytes that are not valid UTF-8 as the text `\xNN` (protocols/common/text.ts). */
+function rawBytesAsEscapes(text: string): string {
+  return text.replace(RAW_BYTES, (ch) => `\\x${(ch.codePointAt(0)! - RAW_BYTE_BASE).toString(16).padStart(2, '0')}`);
 }
 
 /** Zeek's `#open`/`#close` stamp: local-free UTC `YYYY-MM-DD-HH-MM-SS`. */

@@ -1,0 +1,145 @@
+// Typed access to one Zeek log row, whichever format it came from (TSV or JSON). A used value that does
+// not parse as its Zeek type throws BadValue, and the reader skips that line with a counted reason.
+
+export class BadValue extends Error {
+  constructor(readonly field: string, readonly value: string, readonly expected: string) {
+    super(`${field}: ${JSON.stringify(value.slice(0, 80))} is not a valid ${expected}`);
+  }
+}
+
+/** Raw access to a row's fields: undefined for an absent or unset field. */
+export interface Row {
+  /** A scalar field as text. */
+  text(field: string): string | undefined;
+  /** A set or vector field as its elements (an empty array for Zeek's `(empty)`). */
+  list(field: string): string[] | undefined;
+  /** A count parsed without copying when the format allows: undefined when unset, NaN when malformed. */
+  digits?(field: string): number | undefined;
+}
+
+/** Decimal text as Zeek writes doubles: optional minus, digits, optional fraction and exponent. */
+function isDecimal(value: string): boolean {
+  let i = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const digitsFrom = i;
+  while (i < value.length && isDigit(value.charCodeAt(i))) i++;
+  if (i === digitsFrom) return false;
+  if (value.charCodeAt(i) === 46 /* . */) {
+    const fractionFrom = ++i;
+    while (i < value.length && isDigit(value.charCodeAt(i))) i++;
+    if (i === fractionFrom) return false;
+  }
+  if (i < value.length && (value.charCodeAt(i) | 0x20) === 101 /* e */) {
+    i++;
+    if (value.charCodeAt(i) === 43 || value.charCodeAt(i) === 45) i++;
+    const exponentFrom = i;
+    while (i < value.length && isDigit(value.charCodeAt(i))) i++;
+    if (i === exponentFrom) return false;
+  }
+  return i === value.length;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Digits only, at most 16 of them (so the value stays below 2^53 for the check that follows). */
+function parseCount(value: string): number {
+  if (value.length === 0 || value.length > 16) return NaN;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+export function str(row: Row, field: string): string | undefined {
+  return row.text(field);
+}
+
+/** Zeek `time`/`interval`/`double`: a decimal number. */
+export function real(row: Row, field: string): number | undefined {
+  const value = row.text(field);
+  if (value === undefined) return undefined;
+  if (!isDecimal(value)) throw new BadValue(field, value, 'number');
+  return Number(value);
+}
+
+/** Zeek `count`/`port`: a non-negative integer that a double holds exactly. */
+export function count(row: Row, field: string): number | undefined {
+  const fast = row.digits?.(field);
+  if (fast !== undefined && !Number.isNaN(fast)) return fast;
+  const value = row.text(field);
+  if (value === undefined) return undefined;
+  const n = parseCount(value);
+  if (Number.isNaN(n)) throw new BadValue(field, value, 'count');
+  if (!Number.isSafeInteger(n)) throw new BadValue(field, value, 'count below 2^53');
+  return n;
+}
+
+export function port(row: Row, field: string): number | undefined {
+  const n = count(row, field);
+  if (n !== undefined && n > 65535) throw new BadValue(field, String(n), 'port');
+  return n;
+}
+
+export function bool(row: Row, field: string): boolean | undefined {
+  const value = row.text(field);
+  if (value === undefined) return undefined;
+  if (value === 'T' || value === 'true') return true;
+  if (value === 'F' || value === 'false') return false;
+  throw new BadValue(field, value, 'bool');
+}
+
+/** Zeek `addr`: IPv4 dotted quad or IPv6 text; checked by shape, not resolved. */
+export function addr(row: Row, field: string): string | undefined {
+  const value = row.text(field);
+  if (value === undefined) return undefined;
+  if (!isAddress(value)) throw new BadValue(field, value, 'address');
+  return value;
+}
+
+/** A required address: rows without their endpoints are not usable. */
+export function requiredAddr(row: Row, field: string): string {
+  const value = addr(row, field);
+  if (value === undefined) throw new BadValue(field, '-', 'address (required)');
+  return value;
+}
+
+function isAddress(value: string): boolean {
+  if (value.length === 0 || value.length > 45) return false;
+  return value.includes(':') ? isIpv6Text(value) : isIpv4(value);
+}
+
+/** Dotted quad: four groups of 1–3 digits, each at most 255. */
+function isIpv4(value: string): boolean {
+  let groups = 0;
+  let digits = 0;
+  let group = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i === value.length ? 46 : value.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || group > 255) return false;
+      groups++;
+      digits = 0;
+      group = 0;
+    } else if (isDigit(c) && digits < 3) {
+      group = group * 10 + (c - 48);
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return groups === 4;
+}
+
+/** IPv6 text by its alphabet (hex digits, colons, embedded IPv4 dots, `%` zone). */
+function isIpv6Text(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const ok = isDigit(c) || c === 58 || ((c | 0x20) >= 97 && (c | 0x20) <= 102) || c === 46 || c === 37;
+    if (!ok) return false;
+  }
+  return true;
+}

@@ -1,0 +1,8 @@
+// smtp.log conformance against Zeek's baselines (see app-logs.ts and CONFORMANCE.md).
+import { describe, it } from 'vitest';
+import { hasSharedData } from '../shared-data.js';
+import { appLogConformance } from './app-logs.js';
+
+describe.skipIf(!hasSharedData)('smtp.log conformance with Zeek baselines', () => {
+  it('matches Zeek row by row at the recorded rates', () => appLogConformance('smtp', ['mailfrom', 'rcptto', 'subject']));
+});
