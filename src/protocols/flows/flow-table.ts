@@ -577,7 +577,8 @@ export class FlowTable {
   private gap(conn: Connection, isOrig: boolean, length: number): void {
     const ep = isOrig ? conn.tcpOrig! : conn.tcpResp!;
     const peer = isOrig ? conn.tcpResp! : conn.tcpOrig!;
-    this.anomalies.add('tcp.gap_bytes', undefined, length);
+    // One count per gap (the bytes go to missed_bytes): the run summary counts units, not bytes.
+    this.anomalies.add('tcp.content_gap', { offset: this.currentOffset, detail: `${length} bytes` });
     if (ep.state !== TcpState.Partial && peer.state !== TcpState.Partial) {
       (isOrig ? conn.orig : conn.resp).missed += length;
       if (++ep.gapCount === ep.gapThreshold) {
