@@ -276,3 +276,25 @@ export async function runCapture(
 export function flows(events: readonly Event[]): FlowEvent[] {
   return events.filter((e): e is FlowEvent => e.kind === 'flow');
 }
+
+/** Fills the IPv4 header checksum and the TCP/UDP checksum of an IPv4 packet (RFC 1071), in place. */
+export function fillChecksums(ip: Uint8Array): Uint8Array {
+  const view = new DataView(ip.buffer, ip.byteOffset, ip.byteLength);
+  const hl = (ip[0]! & 0x0f) * 4;
+  const fold = (sum: number) => {
+    while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+    return ~sum & 0xffff;
+  };
+  const words = (from: number, to: number) => {
+    let sum = 0;
+    for (let i = from; i < to; i += 2) sum += (ip[i]! << 8) | (i + 1 < to ? ip[i + 1]! : 0);
+    return sum;
+  };
+  view.setUint16(10, 0);
+  view.setUint16(10, fold(words(0, hl)));
+  const proto = ip[9]!;
+  const at = proto === 6 ? hl + 16 : hl + 6;
+  view.setUint16(at, 0);
+  view.setUint16(at, fold(words(12, 20) + proto + (ip.length - hl) + words(hl, ip.length)));
+  return ip;
+}

@@ -48,6 +48,8 @@ export interface TransportPacket {
   tunnel?: string;
   /** True for encapsulations that are not connections themselves (GRE, IP-in-IP): only the inner packet counts. */
   encapsulationOnly?: boolean;
+  /** The transport checksum was verified and is wrong (only when checksum verification is on). */
+  badChecksum?: boolean;
 }
 
 /** Link type used for inner frames that are bare IP (version decided by the first nibble). */
@@ -58,6 +60,22 @@ export interface DecodeContext {
   anomalies: AnomalyCounter;
   fragments: FragmentReassembler;
   now: number;
+  /** Verify IPv4 header and TCP/UDP/ICMP checksums (off by default: offloading makes them wrong on the sender). */
+  verifyChecksums?: boolean;
+}
+
+/** RFC 1071 one's-complement sum of 16-bit words, not yet folded. */
+export function sum16(b: Uint8Array, from: number, to: number, initial = 0): number {
+  let sum = initial;
+  let i = from;
+  for (; i + 1 < to; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  if (i < to) sum += b[i]! << 8;
+  return sum;
+}
+
+function folded(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return sum;
 }
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -211,6 +229,7 @@ function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): Transport
     total = captured;
   }
   if (total < hl) return void a.add('decode.ipv4_invalid_total_length');
+  if (ctx.verifyChecksums === true && folded(sum16(data, at, at + hl)) !== 0xffff) return void a.add('decode.bad_ip_checksum');
   const src = ipv4Text(data, at + 12);
   const dst = ipv4Text(data, at + 16);
   const proto = data[at + 9]!;
@@ -226,7 +245,8 @@ function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): Transport
     payload = whole;
     total = hl + whole.length;
   }
-  return decodeTransport(src, dst, proto, total, payload, total - hl, ctx);
+  const pseudo = ctx.verifyChecksums === true ? sum16(data, at + 12, at + 20) : 0;
+  return decodeTransport(src, dst, proto, total, payload, total - hl, ctx, pseudo);
 }
 
 function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
@@ -275,17 +295,30 @@ function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): Transport
     transportLength = whole.length;
     total = pos - at + whole.length;
   }
-  return decodeTransport(src, dst, next, total, payload, transportLength, ctx);
+  const pseudo = ctx.verifyChecksums === true ? sum16(data, at + 8, at + 40) : 0;
+  return decodeTransport(src, dst, next, total, payload, transportLength, ctx, pseudo);
 }
 
-/** `payload` is the captured transport segment; `wireLength` its length per the IP header. */
+/**
+ * `segment` is the captured transport segment; `wireLength` its length per the IP header; `pseudo` the sum of
+ * the addresses for the pseudo-header checksum (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1).
+ */
 function decodeTransport(
-  src: string, dst: string, proto: number, ipLength: number, segment: Uint8Array, wireLength: number, ctx: DecodeContext,
+  src: string, dst: string, proto: number, ipLength: number, segment: Uint8Array, wireLength: number, ctx: DecodeContext, pseudo: number,
 ): TransportPacket | undefined {
   const a = ctx.anomalies;
   const packet: TransportPacket = {
     src, dst, proto, sport: 0, dport: 0, ipLength, flags: 0, seq: 0, ack: 0, window: 0, payloadLength: 0, payload: segment,
   };
+  // Only a fully captured segment can be checked; a UDP checksum of 0 over IPv4 means "none".
+  if (ctx.verifyChecksums === true && segment.length >= wireLength && (proto === IPPROTO_TCP || proto === IPPROTO_UDP || proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6)) {
+    const noUdpSum = proto === IPPROTO_UDP && wireLength >= 8 && segment[6] === 0 && segment[7] === 0 && !src.includes(':');
+    const withPseudo = proto === IPPROTO_ICMP ? 0 : pseudo + proto + wireLength;
+    if (!noUdpSum && folded(sum16(segment, 0, wireLength, withPseudo)) !== 0xffff) {
+      a.add('decode.bad_checksum');
+      packet.badChecksum = true;
+    }
+  }
   switch (proto) {
     case IPPROTO_TCP: {
       if (segment.length < 20) return void a.add('decode.tcp_truncated_header');
@@ -314,7 +347,7 @@ function decodeTransport(
       }
       packet.payloadLength = length - 8;
       packet.payload = segment.subarray(8, Math.min(segment.length, length));
-      udpTunnel(packet, a);
+      if (packet.badChecksum !== true) udpTunnel(packet, a);
       return packet;
     }
     case IPPROTO_ICMP:

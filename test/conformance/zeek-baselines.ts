@@ -2,12 +2,13 @@
 // traces mapped to a log kind, decodes each trace with our capture reader, matches our rows to Zeek's by
 // connection key and counts, per field, how many of Zeek's rows we reproduce. Used by conn.test.ts and by
 // the application-log conformance tests (http, dns, ftp, smtp).
-import { readFileSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { AnomalyCounter } from '../../src/core/anomalies.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
+import type { AppProtocol } from '../../src/protocols/analyzer.js';
+import { APP_PROTOCOLS } from '../../src/protocols/index.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
 import { openInput } from '../../src/readers/io/open.js';
 import { tsvCell } from '../../src/sinks/zeek-logs/format.js';
@@ -41,6 +42,20 @@ export function baselineCases(logType: string): BaselineCase[] {
       jsonLogs: cols[5] === 'True',
       command: cols[6] ?? '',
     }));
+}
+
+/**
+ * The application analyzers Zeek had loaded: all of ours, except in bare mode (`-b`), where Zeek loads only
+ * what the test names (its `scripts.base.protocols.<name>` test or a `protocols/<name>` script).
+ */
+export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
+  if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return APP_PROTOCOLS;
+  return APP_PROTOCOLS.filter((p) => c.test.includes(`.${p.name}.`) || c.command.includes(`protocols/${p.name}`));
+}
+
+/** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
+export function optionsFor(c: BaselineCase): Record<string, unknown> {
+  return /(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' };
 }
 
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */
@@ -80,7 +95,9 @@ export interface DecodedTrace {
 }
 
 /** Decodes a trace with default options (overridable) and returns every event and the anomalies. */
-export async function decodeTrace(path: string, options: Record<string, unknown> = {}, keepEvents = true): Promise<DecodedTrace> {
+export async function decodeTrace(
+  path: string, options: Record<string, unknown> = {}, keepEvents = true, protocols: readonly AppProtocol[] = APP_PROTOCOLS,
+): Promise<DecodedTrace> {
   const health = newInputHealth(path);
   let opened;
   try {
@@ -95,7 +112,7 @@ export async function decodeTrace(path: string, options: Record<string, unknown>
       health,
       limits: { max_line_length: 1 << 20, max_consecutive_bad_lines: 1000 },
       options: captureOptions.parse(options),
-    })) if (keepEvents) events.push(...batch);
+    }, protocols)) if (keepEvents) events.push(...batch);
   } catch (err) {
     if (err instanceof InputError) return { events, anomalies: health.anomalies, notes: health.notes, error: err.message };
     return { events, anomalies: health.anomalies, notes: health.notes, crash: (err as Error).stack ?? String(err) };
@@ -224,7 +241,7 @@ export function formatComparison(title: string, c: Comparison): string {
 export function recordedFloors(log: string): Map<string, number> {
   const text = readFileSync(new URL('../../CONFORMANCE.md', import.meta.url), 'utf8');
   const floors = new Map<string, number>();
-  for (const match of text.matchAll(/^conformance-floor (\S+)\.(\S+) ([0-9.]+)$/gm)) {
+  for (const match of text.matchAll(/^conformance-floor ([a-z0-9_-]+)\.(\S+) ([0-9.]+)$/gm)) {
     if (match[1] === log) floors.set(match[2]!, Number(match[3]));
   }
   return floors;

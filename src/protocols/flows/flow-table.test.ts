@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PayloadEvent } from '../../core/events.js';
-import { flows, pcap, runCapture, tcpConversation, tcpFrame, udpFrame, type CaptureRecord } from '../../../test/packets.js';
+import { ethernet, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpFrame, type CaptureRecord } from '../../../test/packets.js';
 import type { AppProtocol, Direction } from '../analyzer.js';
 
 const T = 1_700_000_000;
@@ -217,5 +217,48 @@ describe('connections with Zeek conn.log semantics', () => {
     const second = tcpConversation({ isn: 900_000, t0: T + 2 });
     const result = flows((await runCapture(pcap([...first, ...second]))).events);
     expect(result.map((f) => f.conn_state)).toEqual(['SF', 'SF']);
+  });
+});
+
+describe('timers and datagram analyzers', () => {
+  const syn = (ts: number) => ({ ts, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) });
+
+  it('ends an unanswered SYN after tcp_attempt_delay, as Zeek does', async () => {
+    const records = [syn(T), syn(T + 3), syn(T + 9)];
+    expect(flows((await runCapture(pcap(records))).events).map((f) => f.pkts_out)).toEqual([2, 1]);
+    expect(flows((await runCapture(pcap(records), { tcp_attempt_delay: 10 })).events).map((f) => f.pkts_out)).toEqual([3]);
+  });
+
+  it('splits an established connection idle longer than tcp_inactivity_timeout', async () => {
+    const records = stream([[1, 'a']]);
+    const later = tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 7, seq: 1002, ack: 9001, flags: 'PA', payload: 'b' });
+    const result = flows((await runCapture(pcap([...records, { ts: T + 400, data: later }]))).events);
+    expect(result.map((f) => f.conn_state)).toEqual(['S1', 'OTH']);
+    expect(flows((await runCapture(pcap([...records, { ts: T + 400, data: later }]), { tcp_inactivity_timeout: 600 })).events)).toHaveLength(1);
+  });
+
+  it('hands ICMP conversations to an icmp analyzer (data after the header), keyed like Zeek (type, counterpart)', async () => {
+    const seen: string[] = [];
+    const echo: AppProtocol = {
+      name: 'icmp-echo', transport: 'icmp', matches: (conn) => conn.src_port === 8,
+      create: (ctx) => ({
+        datagram(dir, bytes) {
+          seen.push(`${dir}:${bytes.length}`);
+          ctx.confirm('icmp-echo');
+        },
+        end() {},
+      }),
+    };
+    const icmp = (src: string, dst: string, type: number) => {
+      const message = new Uint8Array(8 + 56);
+      message[0] = type;
+      return { src, dst, message };
+    };
+    const records = [icmp('10.0.0.1', '10.0.0.2', 8), icmp('10.0.0.2', '10.0.0.1', 0)].map((m, i) => ({
+      ts: T + i, data: ethernet(ipv4({ src: m.src, dst: m.dst, proto: 1 }, m.message)),
+    }));
+    const { events } = await runCapture(pcap(records), {}, [echo]);
+    expect(seen).toEqual(['orig:56', 'resp:56']);
+    expect(flows(events)[0]).toMatchObject({ proto: 'icmp', src_port: 8, dst_port: 0, bytes_out: 56, bytes_in: 56, service: 'icmp-echo', conn_state: 'OTH' });
   });
 });

@@ -6,6 +6,11 @@
 // State is bounded: at most `max_flows` connections (least recently active evicted first, counted), each
 // TCP direction buffering at most `max_buffered_bytes` out of order. Expiry runs on network time clamped to
 // be monotonic, so timestamps jumping backwards can neither mass-expire nor immortalise state.
+// Documented handling of TCP evasions: overlapping data keeps the first copy (see reassembly.ts); data on a
+// RST is never delivered; a new SYN with another ISN on a closed (or not yet answered) connection starts a
+// new connection, as Zeek's IsReuse decides; the urgent pointer is not interpreted (urgent bytes stay inline);
+// TTLs are not compared, so TTL-limited injection is not detected. Gaps before an analyzer has been chosen
+// (no bytes seen yet) count in missed_bytes but are not reported to the analyzer.
 import type { AnomalyCode, AnomalyCounter } from '../../core/anomalies.js';
 import type { Event, FlowEvent, Proto, Source } from '../../core/events.js';
 import type { AnalyzerContext, AnalyzerFactory, AppProtocol, ConnectionInfo, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
@@ -36,15 +41,17 @@ export interface FlowLimits {
   payload_sample_bytes: number;
   /** Pending expected connections (FTP data channels) (`flow.expected_dropped`). */
   max_expected: number;
+  /** Ports that mark a likely server when a connection is first seen mid-way (Zeek's likely_server_ports). */
+  likely_server_ports: readonly number[];
 }
 
-/** Ports Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
-const LIKELY_SERVER_PORTS = new Set([
+/** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
+export const LIKELY_SERVER_PORTS: readonly number[] = [
   20, 21, 22, 23, 25, 53, 67, 69, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 179, 389, 443, 445, 464,
   465, 500, 502, 514, 587, 636, 853, 989, 990, 992, 993, 995, 1080, 1194, 1434, 1723, 1812, 1813, 2123, 2152, 2404,
   3128, 3306, 3389, 3478, 3544, 4500, 4789, 5060, 5061, 5353, 5355, 5672, 6081, 6379, 6666, 6667, 6697,
   8000, 8080, 8081, 8443, 8888, 9092, 20000, 47808,
-]);
+];
 
 /** ICMP message types that answer each other; Zeek keys an ICMP "connection" on (type, counterpart). */
 const ICMP4_PAIRS = new Map([[8, 0], [0, 8], [13, 14], [14, 13], [15, 16], [16, 15], [17, 18], [18, 17], [10, 9], [9, 10]]);
@@ -121,7 +128,7 @@ class Connection {
 }
 
 const HIST_SYN = 0x1, HIST_FIN = 0x2, HIST_RST = 0x4, HIST_FIN_RST = 0x8, HIST_DATA = 0x10, HIST_ACK = 0x20, HIST_MULTI = 0x40;
-const HIST_UDP_DATA = 0x100;
+const HIST_UDP_DATA = 0x100, HIST_CORRUPT = 0x200;
 
 export interface FlowTableOptions {
   limits: FlowLimits;
@@ -158,8 +165,11 @@ export class FlowTable {
   private timerHead = 0;
   private currentOffset = 0;
 
+  private readonly serverPorts: ReadonlySet<number>;
+
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
+    this.serverPorts = new Set(options.limits.likely_server_ports);
     this.anomalies = options.anomalies;
   }
 
@@ -207,6 +217,11 @@ export class FlowTable {
     } else {
       this.listOf(conn).touch(conn);
     }
+    if (p.badChecksum === true) {
+      // Zeek notes a corrupt packet in the history and otherwise ignores it.
+      conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
+      return;
+    }
     if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
     const side = isOrig ? conn.orig : conn.resp;
     side.pkts++;
@@ -247,12 +262,12 @@ export class FlowTable {
     if (p.proto === IPPROTO_TCP) {
       const syn = (p.flags & TCP_SYN) !== 0;
       if (syn && (p.flags & TCP_ACK) === 0) return false;
-      if (!LIKELY_SERVER_PORTS.has(sport)) return false;
+      if (!this.serverPorts.has(sport)) return false;
       // Both plausible: flip only when this is not a SYN-ACK (stealth scans) and the lower port is the source.
-      return LIKELY_SERVER_PORTS.has(dport) ? !syn && sport < dport : true;
+      return this.serverPorts.has(dport) ? !syn && sport < dport : true;
     }
     if (p.proto !== IPPROTO_UDP || p.dst.endsWith('.255') || isMulticast(p.dst)) return false;
-    return LIKELY_SERVER_PORTS.has(sport) && !LIKELY_SERVER_PORTS.has(dport);
+    return this.serverPorts.has(sport) && !this.serverPorts.has(dport);
   }
 
   private place(conn: Connection): void {
@@ -562,7 +577,8 @@ export class FlowTable {
   private gap(conn: Connection, isOrig: boolean, length: number): void {
     const ep = isOrig ? conn.tcpOrig! : conn.tcpResp!;
     const peer = isOrig ? conn.tcpResp! : conn.tcpOrig!;
-    this.anomalies.add('tcp.gap_bytes', undefined, length);
+    // One count per gap (the bytes go to missed_bytes): the run summary counts units, not bytes.
+    this.anomalies.add('tcp.content_gap', { offset: this.currentOffset, detail: `${length} bytes` });
     if (ep.state !== TcpState.Partial && peer.state !== TcpState.Partial) {
       (isOrig ? conn.orig : conn.resp).missed += length;
       if (++ep.gapCount === ep.gapThreshold) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../pipeline/config.js';
 import { run } from '../../pipeline/run.js';
 import type { Event } from '../../core/events.js';
-import { flows, pcap, runCapture, tcpConversation, tcpFrame, type CaptureRecord } from '../../../test/packets.js';
+import { main } from '../../cli/main.js';
+import { ethernet, fillChecksums, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, type CaptureRecord } from '../../../test/packets.js';
 
 const T = 1_700_000_000;
 
@@ -25,7 +26,7 @@ describe('capture reader in the pipeline', () => {
   it('validates its options: every limit is a named key with a default', () => {
     expect(() => parseConfig({ readers: { pcap: { max_flows: 0 } } })).toThrow(/readers.pcap.max_flows/);
     expect(() => parseConfig({ readers: { pcap: { no_such_limit: 1 } } })).toThrow();
-    expect((parseConfig({}).readers.pcap as { max_flows: number }).max_flows).toBe(250_000);
+    expect((parseConfig({}).readers.pcap as { max_flows: number }).max_flows).toBe(200_000);
   });
 });
 
@@ -63,5 +64,57 @@ describe('hostile captures (RELIABILITY A6, A10, C22)', () => {
     const { events } = await runCapture(pcap(records));
     expect(flows(events).map((f) => [f.history, f.conn_state])).toEqual([['S', 'S0'], ['ShR', 'RSTO']]);
     expect(events.filter((e) => e.kind === 'payload')).toHaveLength(0);
+  });
+});
+
+describe('tunnels', () => {
+  it('decapsulates VXLAN up to max_tunnel_depth and counts deeper layers', async () => {
+    let frame = ethernet(ipv4({ src: '10.9.9.1', dst: '10.9.9.2', proto: 17 }, udpDatagram(5000, 53, 'query')));
+    for (let layer = 0; layer < 3; layer++) {
+      const vxlan = new Uint8Array(8 + frame.length);
+      vxlan[0] = 0x08;
+      vxlan.set(frame, 8);
+      frame = ethernet(ipv4({ src: `10.0.${layer}.1`, dst: `10.0.${layer}.2`, proto: 17 }, udpDatagram(40000 + layer, 4789, vxlan)));
+    }
+    const deep = await runCapture(pcap([{ ts: T, data: frame }]), { max_tunnel_depth: 3 });
+    expect(flows(deep.events).map((f) => [f.dst_ip, f.dst_port, f.service])).toEqual([
+      ['10.0.2.2', 4789, 'vxlan'], ['10.0.1.2', 4789, 'vxlan'], ['10.0.0.2', 4789, 'vxlan'], ['10.9.9.2', 53, undefined],
+    ]);
+    const capped = await runCapture(pcap([{ ts: T, data: frame }]), { max_tunnel_depth: 1 });
+    expect(flows(capped.events)).toHaveLength(2);
+    expect(capped.health.anomalies.count('decode.tunnel_depth_exceeded')).toBe(1);
+  });
+});
+
+describe('exfilscope logs', () => {
+  it('writes conn.log in Zeek TSV and JSON from a capture', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exfilscope-logs-'));
+    writeFileSync(join(dir, 'c.pcap'), pcap(tcpConversation({ request: 'abc', response: 'defg' })));
+    expect(await main(['node', 'exfilscope', 'logs', join(dir, 'c.pcap'), '-o', join(dir, 'tsv'), '-q'])).toBe(0);
+    const tsv = readFileSync(join(dir, 'tsv', 'conn.log'), 'utf8').split('\n');
+    expect(tsv[0]).toBe('#separator \\x09');
+    expect(tsv.find((l) => !l.startsWith('#'))?.split('\t').slice(2, 14)).toEqual(['10.0.0.1', '40000', '10.0.0.2', '80', 'tcp', '-', '0.600000', '3', '4', 'SF', '0', 'ShADdFf']);
+    expect(tsv.at(-2)).toMatch(/^#close\t/);
+    expect(await main(['node', 'exfilscope', 'logs', join(dir, 'c.pcap'), '-o', join(dir, 'json'), '--format', 'zeek-json', '-q'])).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'json', 'conn.log'), 'utf8'))).toMatchObject({ 'id.resp_p': 80, conn_state: 'SF', orig_bytes: 3 });
+  });
+});
+
+describe('checksums (RELIABILITY B14)', () => {
+  const good = () => fillChecksums(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcpSegmentFor('S')));
+  function tcpSegmentFor(flags: string): Uint8Array {
+    return tcpFrame({ sport: 1, dport: 2, seq: 10, flags }).subarray(14 + 20);
+  }
+
+  it('ignores checksums by default (offloading) and, when verifying, notes a corrupt packet as Zeek does', async () => {
+    const bad = good();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0x01;
+    const records = [{ ts: T, data: ethernet(bad) }];
+    expect(flows((await runCapture(pcap(records))).events)[0]).toMatchObject({ history: 'S', pkts_out: 1, conn_state: 'S0' });
+    const verified = await runCapture(pcap(records), { checksums: 'verify' });
+    expect(flows(verified.events)[0]).toMatchObject({ history: 'C', pkts_out: 0, conn_state: 'OTH' });
+    expect(verified.health.anomalies.count('decode.bad_checksum')).toBe(1);
+    const fine = await runCapture(pcap([{ ts: T, data: ethernet(good()) }]), { checksums: 'verify' });
+    expect(flows(fine.events)[0]).toMatchObject({ history: 'S', pkts_out: 1 });
   });
 });

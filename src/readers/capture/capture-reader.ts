@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Event } from '../../core/events.js';
 import type { AppProtocol } from '../../protocols/analyzer.js';
 import { decodeLink, type DecodeContext } from '../../protocols/decode.js';
-import { FlowTable } from '../../protocols/flows/flow-table.js';
+import { FlowTable, LIKELY_SERVER_PORTS } from '../../protocols/flows/flow-table.js';
 import { FragmentReassembler } from '../../protocols/fragments.js';
 import { APP_PROTOCOLS, appProtocols } from '../../protocols/index.js';
 import { appProtocolOptions } from '../../protocols/options.js';
@@ -16,7 +16,7 @@ import { CaptureFramer, captureFormatOf } from './framing.js';
 const count = (fallback: number, min = 0) => z.number().int().min(min).default(fallback);
 
 export const captureOptions = z.strictObject({
-  max_flows: count(250_000, 1).describe('connections tracked at once; least recently active evicted first (flow.evicted)'),
+  max_flows: count(200_000, 1).describe('connections tracked at once (about 3 KiB each); least recently active evicted first (flow.evicted)'),
   tcp_inactivity_timeout: count(300, 1).describe("seconds; Zeek's tcp_inactivity_timeout"),
   udp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's udp_inactivity_timeout"),
   icmp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's icmp_inactivity_timeout"),
@@ -27,7 +27,9 @@ export const captureOptions = z.strictObject({
   inspect_depth: count(10 << 20, 0).describe('bytes per direction given to application analyzers (tcp.inspect_depth_reached)'),
   payload_sample_bytes: count(4096, 0).describe('bytes per direction sampled into payload events'),
   max_expected: count(1000, 1).describe('pending expected connections such as FTP data channels (flow.expected_dropped)'),
+  checksums: z.enum(['ignore', 'verify']).default('ignore').describe('verify IP/TCP/UDP/ICMP checksums and ignore bad packets (decode.bad_checksum); off by default because captures taken on a sending host carry offloaded, unfilled checksums'),
   max_tunnel_depth: count(2, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth"),
+  likely_server_ports: z.array(z.number().int().min(0).max(65535)).max(65536).default([...LIKELY_SERVER_PORTS]).describe("ports taken as the server side of a connection first seen mid-way; Zeek's likely_server_ports"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
@@ -60,6 +62,7 @@ export async function* captureEvents(
       anomalies,
     ),
     now: 0,
+    verifyChecksums: options.checksums === 'verify',
   };
   let snaplenNoted = false;
   const framer = new CaptureFramer(ctx.path, anomalies, (record) => {
