@@ -1,13 +1,17 @@
 // IP address text in one canonical form, so the same address logged by different sources (a kernel's
 // zero-padded `2001:0db8:0000:…`, Zeek's compressed form) compares equal: IPv6 as RFC 5952 section 4.
 
-/** RFC 5952 text of 16 address bytes: lowercase, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
-export function formatIpv6(bytes: Uint8Array): string {
+/** Dotted-quad text of the 4 address bytes at `at`. */
+export function formatIpv4(bytes: Uint8Array, at = 0): string {
+  return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
+}
+
+/** RFC 5952 text of the 16 address bytes at `at`: lowercase, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
+export function formatIpv6(bytes: Uint8Array, at = 0): string {
   const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  }
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[at + i]! << 8) | bytes[at + i + 1]!);
+  // IPv4-mapped addresses keep their dotted tail (section 5).
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${formatIpv4(bytes, at + 12)}`;
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {

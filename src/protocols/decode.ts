@@ -5,7 +5,7 @@
 // ICMP (RFC 792) and ICMPv6 (RFC 4443) headers. Checksums are not verified (captures are often taken with
 // checksum offloading). Damage is counted under `decode.*` anomaly codes and the packet is skipped.
 import type { AnomalyCounter } from '../core/anomalies.js';
-import { ipv4Text, ipv6Text } from './addresses.js';
+import { formatIpv4, formatIpv6 } from '../core/ip.js';
 import type { FragmentReassembler } from './fragments.js';
 
 export const MAX_LAYERS = 16;
@@ -230,8 +230,8 @@ function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   }
   if (total < hl) return void a.add('decode.ipv4_invalid_total_length');
   if (ctx.verifyChecksums === true && folded(sum16(data, at, at + hl)) !== 0xffff) return void a.add('decode.bad_ip_checksum');
-  const src = ipv4Text(data, at + 12);
-  const dst = ipv4Text(data, at + 16);
+  const src = formatIpv4(data, at + 12);
+  const dst = formatIpv4(data, at + 16);
   const proto = data[at + 9]!;
   const fragField = (data[at + 6]! << 8) | data[at + 7]!;
   const more = (fragField & 0x2000) !== 0;
@@ -255,8 +255,8 @@ function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (data[at]! >> 4 !== 6) return void a.add('decode.unknown_ip_version');
   const payloadLength = (data[at + 4]! << 8) | data[at + 5]!;
   let total = 40 + payloadLength;
-  const src = ipv6Text(data, at + 8);
-  const dst = ipv6Text(data, at + 24);
+  const src = formatIpv6(data, at + 8);
+  const dst = formatIpv6(data, at + 24);
   let next = data[at + 6]!;
   const end = at + Math.min(total, data.length - at);
   let pos = at + 40;

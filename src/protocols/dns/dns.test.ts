@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DatagramAnalyzer, StreamAnalyzer } from '../analyzer.js';
 import { RecordingContext } from '../common/test-context.js';
 import { dnsProtocols } from './dns.js';
-import { DEFAULT_DNS_LIMITS, formatIPv6, parseDnsMessage } from './message.js';
+import { formatIpv6 } from '../../core/ip.js';
+import { DEFAULT_DNS_LIMITS, parseDnsMessage } from './message.js';
 
 /** Wire-format name from dotted text. */
 function name(text: string): number[] {
@@ -119,10 +120,10 @@ describe('dns analyzer', () => {
 
   it('formats IPv6 addresses as RFC 5952 / inet_ntop do', () => {
     const addr = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
-    expect(formatIPv6(addr('fe800000000000000200deff fead beef'.replace(/ /g, '')))).toBe('fe80::200:deff:fead:beef');
-    expect(formatIPv6(addr('00000000000000000000ffffc0000201'))).toBe('::ffff:192.0.2.1');
-    expect(formatIPv6(addr('20010db8000000010000000000000001'))).toBe('2001:db8:0:1::1');
-    expect(formatIPv6(addr('00000000000000000000000000000000'))).toBe('::');
+    expect(formatIpv6(addr('fe800000000000000200deff fead beef'.replace(/ /g, '')))).toBe('fe80::200:deff:fead:beef');
+    expect(formatIpv6(addr('00000000000000000000ffffc0000201'))).toBe('::ffff:192.0.2.1');
+    expect(formatIpv6(addr('20010db8000000010000000000000001'))).toBe('2001:db8:0:1::1');
+    expect(formatIpv6(addr('00000000000000000000000000000000'))).toBe('::');
   });
 
   describe('hostile messages (RELIABILITY D23, D31)', () => {

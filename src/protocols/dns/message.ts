@@ -3,6 +3,7 @@
 // pointer to itself or a ping-pong pair (RELIABILITY D23) ends as `dns.name_loop` in bounded steps; a name
 // over 255 bytes (§2.3.4) stops as `dns.name_too_long`. The counts in the header are only upper bounds:
 // records are read while bytes remain, so work is bounded by the message size, never by qdcount/ancount.
+import { formatIpv6 } from '../../core/ip.js';
 import type { AnomalyCode } from '../../core/anomalies.js';
 import { protocolText } from '../common/text.js';
 
@@ -185,7 +186,7 @@ function renderRdata(
     case 1:
       return len === 4 ? `${msg[at]}.${msg[at + 1]}.${msg[at + 2]}.${msg[at + 3]}` : undefined;
     case 28:
-      return len === 16 ? formatIPv6(msg.subarray(at, at + 16)) : undefined;
+      return len === 16 ? formatIpv6(msg, at) : undefined;
     case 2: case 5: case 12: case 39:
       return name(at);
     case 15:
@@ -225,29 +226,3 @@ function renderRdata(
   }
 }
 
-/** RFC 5952 text form: lower-case hex, longest run (≥ 2) of zero groups as `::`, dotted IPv4 for mapped addresses. */
-export function formatIPv6(addr: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((addr[i]! << 8) | addr[i + 1]!);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}`;
-  }
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
