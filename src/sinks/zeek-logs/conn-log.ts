@@ -1,16 +1,12 @@
 // conn.log: one row per flow event, Zeek's base/protocols/conn/main.zeek Info record (the columns we fill).
+import { CONNECTION_FIELDS, connectionCells } from './endpoints.js';
 import type { ZeekLog } from './zeek-log.js';
 
 export const connLog: ZeekLog<'flow'> = {
   path: 'conn',
   kind: 'flow',
   fields: [
-    { name: 'ts', type: 'time' },
-    { name: 'uid', type: 'string' },
-    { name: 'id.orig_h', type: 'addr' },
-    { name: 'id.orig_p', type: 'port' },
-    { name: 'id.resp_h', type: 'addr' },
-    { name: 'id.resp_p', type: 'port' },
+    ...CONNECTION_FIELDS,
     { name: 'proto', type: 'enum' },
     { name: 'service', type: 'string' },
     { name: 'duration', type: 'interval' },
@@ -28,7 +24,7 @@ export const connLog: ZeekLog<'flow'> = {
     // Zeek leaves duration and byte counts unset for a connection that saw a single packet.
     const single = (flow.pkts_out ?? 0) + (flow.pkts_in ?? 0) <= 1;
     return [
-      flow.ts, flow.uid, flow.src_ip, flow.src_port, flow.dst_ip, flow.dst_port, flow.proto === 'unknown' ? 'unknown_transport' : flow.proto, flow.service,
+      ...connectionCells(flow), flow.proto === 'unknown' ? 'unknown_transport' : flow.proto, flow.service,
       single ? undefined : flow.duration, single ? undefined : flow.bytes_out, single ? undefined : flow.bytes_in,
       flow.conn_state, flow.missed_bytes, flow.history === '' ? undefined : flow.history,
       flow.pkts_out, flow.ip_bytes_out, flow.pkts_in, flow.ip_bytes_in,
