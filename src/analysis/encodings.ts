@@ -144,8 +144,8 @@ export function decodeRun(bytes: Uint8Array, run: EncodedRun, maxChars: number, 
   const limit = Math.max(quantum, maxChars - (maxChars % quantum));
   meter.units += Math.min(run.end - run.start, limit);
   if (run.encoding === 'hex') return decodeHex(bytes, run.start, run.end, limit);
-  if (run.encoding === 'base32') return decodeBase32(bytes, run.start, run.end, limit);
-  return decodeBase64(bytes, run.start, run.end, limit);
+  if (run.encoding === 'base32') return decodeBits(bytes, run.start, run.end, limit, B32_VALUE, 5);
+  return decodeBits(bytes, run.start, run.end, limit, B64_VALUE, 6);
 }
 
 const B64_VALUE: Int8Array = (() => {
@@ -159,18 +159,19 @@ const B64_VALUE: Int8Array = (() => {
   return t;
 })();
 
-function decodeBase64(bytes: Uint8Array, start: number, end: number, limit: number): Uint8Array {
-  const out = new Uint8Array(Math.floor((Math.min(end - start, limit) * 3) / 4) + 3);
+/** Decodes a Base64 (6 bits per character) or Base32 (5 bits) alphabet, skipping characters outside it. */
+function decodeBits(bytes: Uint8Array, start: number, end: number, limit: number, values: Int8Array, bitsPerChar: number): Uint8Array {
+  const out = new Uint8Array(Math.floor((Math.min(end - start, limit) * bitsPerChar) / 8) + 1);
   let acc = 0;
   let bits = 0;
   let n = 0;
   let used = 0;
   for (let i = start; i < end && used < limit; i++) {
-    const v = B64_VALUE[bytes[i]!]!;
+    const v = values[bytes[i]!]!;
     if (v < 0) continue;
     used++;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
+    acc = ((acc << bitsPerChar) | v) & 0xffff;
+    bits += bitsPerChar;
     if (bits >= 8) {
       bits -= 8;
       out[n++] = (acc >> bits) & 0xff;
@@ -188,26 +189,6 @@ const B32_VALUE: Int8Array = (() => {
   }
   return t;
 })();
-
-function decodeBase32(bytes: Uint8Array, start: number, end: number, limit: number): Uint8Array {
-  const out = new Uint8Array(Math.floor((Math.min(end - start, limit) * 5) / 8) + 5);
-  let acc = 0;
-  let bits = 0;
-  let n = 0;
-  let used = 0;
-  for (let i = start; i < end && used < limit; i++) {
-    const v = B32_VALUE[bytes[i]!]!;
-    if (v < 0) continue;
-    used++;
-    acc = ((acc << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
-}
 
 function hexValue(b: number): number {
   if (b >= 0x30 && b <= 0x39) return b - 0x30;
@@ -337,7 +318,7 @@ export function dearmor(bytes: Uint8Array, meter: WorkMeter): Uint8Array | undef
   }
   meter.units += end - begin;
   if (end <= bodyStart) return undefined;
-  return decodeBase64(bytes, bodyStart, end, end - bodyStart);
+  return decodeBits(bytes, bodyStart, end, end - bodyStart, B64_VALUE, 6);
 }
 
 function isBlank(bytes: Uint8Array, from: number, to: number): boolean {
