@@ -130,6 +130,11 @@ function isNonUniform(stats: StatsSummary, options: InspectOptions): boolean {
   return stats.chiZ > options.chiZMax || Math.abs(stats.serialCorrelation) > 6 / Math.sqrt(stats.bytes);
 }
 
+export interface InspectHints {
+  /** The bytes are a URI: `/` separates path segments rather than belonging to Base64. */
+  uri?: boolean;
+}
+
 interface Pending {
   bytes: Uint8Array;
   layers: EncodingLayer[];
@@ -140,7 +145,9 @@ interface Pending {
  * Classifies the sample and everything encoded inside it; returns the most suspicious finding
  * (ciphertext over compressed/media over binary over text), ties going to the larger.
  */
-export function inspect(sample: Uint8Array, total: number | undefined, options: InspectOptions = INSPECT_DEFAULTS): Inspection {
+export function inspect(
+  sample: Uint8Array, total: number | undefined, options: InspectOptions = INSPECT_DEFAULTS, hints: InspectHints = {},
+): Inspection {
   const meter = new WorkMeter();
   const budget = Math.max(sample.length, 64) * options.workFactor;
   const work: Pending[] = [{ bytes: sample, layers: [], completeLength: total ?? sample.length }];
@@ -157,7 +164,7 @@ export function inspect(sample: Uint8Array, total: number | undefined, options: 
       truncated = true;
       continue;
     }
-    for (const child of peel(item, found, options, meter)) work.push(child);
+    for (const child of peel(item, found, options, hints, meter)) work.push(child);
   }
   return { ...best!, work: meter.units, truncated };
 }
@@ -171,7 +178,7 @@ function isMoreSuspicious(a: Inspection, b: Inspection): boolean {
 }
 
 /** The decodings worth classifying inside one text-like item. */
-function peel(item: Pending, found: Classification, options: InspectOptions, meter: WorkMeter): Pending[] {
+function peel(item: Pending, found: Classification, options: InspectOptions, hints: InspectHints, meter: WorkMeter): Pending[] {
   const children: Pending[] = [];
   const complete = item.completeLength === item.bytes.length;
   const armored = dearmor(item.bytes, meter);
@@ -191,7 +198,7 @@ function peel(item: Pending, found: Classification, options: InspectOptions, met
   }
 
   if (found.verdict === 'text') {
-    const runs = findEncodedRuns(item.bytes, { minRun: options.minRun, maxRuns: options.maxRunsPerLayer }, meter);
+    const runs = findEncodedRuns(item.bytes, { minRun: options.minRun, maxRuns: options.maxRunsPerLayer, slashSeparates: hints.uri === true }, meter);
     for (const run of runs) {
       if (run.jwt) continue;
       const decoded = decodeRun(item.bytes, run, options.maxRunChars, meter);
@@ -200,4 +207,39 @@ function peel(item: Pending, found: Classification, options: InspectOptions, met
     }
   }
   return children;
+}
+
+/** The measurements a finding reports about inspected content (entropy, chi-square, layers, fingerprint). */
+export function inspectionDetails(found: Inspection): Record<string, string | number | boolean | string[]> {
+  const details: Record<string, string | number | boolean | string[]> = {
+    content: found.verdict,
+    inspected_bytes: found.bytes,
+    entropy: round(found.stats.entropy, 3),
+    random_entropy: round(found.stats.randomEntropy, 3),
+    chi_square: round(found.stats.chiSquare, 1),
+    chi_z: round(found.stats.chiZ, 2),
+    serial_correlation: round(found.stats.serialCorrelation, 4),
+    repeat_ratio: round(found.stats.repeatRatio, 4),
+    layers: found.layers,
+  };
+  if (found.fingerprint !== undefined) {
+    details.fingerprint = found.fingerprint.name;
+    if (found.fingerprint.cipher !== undefined) details.cipher = found.fingerprint.cipher;
+    if (found.fingerprint.detail !== undefined) details.fingerprint_detail = found.fingerprint.detail;
+  }
+  if (found.format !== undefined) details.format = found.format.name;
+  if (found.alignment !== undefined) details.alignment = found.alignment;
+  return details;
+}
+
+/** "ciphertext (base64 → openssl-salted, AES block-16, 7.98 bits/byte)": the content part of a finding's reason. */
+export function describeInspection(found: Inspection): string {
+  const chain = [...found.layers, found.fingerprint?.name ?? found.format?.name ?? found.verdict].join(' → ');
+  const extras = [found.fingerprint?.cipher, found.alignment, `${found.stats.entropy.toFixed(2)} bits/byte`].filter((x) => x !== undefined);
+  return `${found.verdict} (${chain}; ${extras.join(', ')})`;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
 }
