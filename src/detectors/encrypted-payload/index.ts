@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { DnsEvent, Event, HttpEvent, PayloadEvent } from '../../core/events.js';
 import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
+import { makeRoom } from '../../analysis/bounded.js';
 import { DnsChunkAssembler } from '../../analysis/dns-chunks.js';
 import { splitName } from '../../analysis/domain.js';
 import { inspectionShape, toInspectOptions } from '../../analysis/inspect-options.js';
@@ -133,12 +134,10 @@ class EncryptedPayload {
     const key = `${event.uid ?? `${event.src_ip}|${event.src_port}|${event.dst_ip}|${event.dst_port}`}|${direction}`;
     let flow = this.flows.get(key);
     if (flow === undefined) {
-      if (this.flows.size >= this.o.max_flows) {
-        const [oldestKey, oldest] = this.flows.entries().next().value as [string, FlowState];
-        this.flows.delete(oldestKey);
+      makeRoom(this.flows, this.o.max_flows, (oldest) => {
         this.evictedFlows++;
         this.report(oldest, emit);
-      }
+      });
       flow = {
         protocol, direction, src_ip: event.src_ip, src_port: event.src_port, dst_ip: event.dst_ip, dst_port: event.dst_port,
         tsStart: event.ts, tsEnd: event.ts, bytes: 0, inspected: 0, samples: 0, shallow: 0, evidence: [], signatures: new Set(),
@@ -215,12 +214,10 @@ class EncryptedPayload {
     const key = `${event.src_ip}|${registered}`;
     let state = this.dns.get(key);
     if (state === undefined) {
-      if (this.dns.size >= this.o.max_dns_entities) {
-        const [oldestKey, oldest] = this.dns.entries().next().value as [string, DnsState];
-        this.dns.delete(oldestKey);
+      makeRoom(this.dns, this.o.max_dns_entities, (oldest) => {
         this.evictedDns++;
         this.reportDns(oldest, emit);
-      }
+      });
       state = {
         client: event.src_ip, resolver: event.dst_ip, registered, tsStart: event.ts, tsEnd: event.ts, queries: 0,
         assembler: new DnsChunkAssembler({ maxChars: this.o.dns_max_chars, maxNames: this.o.dns_max_names }), evidence: [],
