@@ -3,6 +3,8 @@
 // when the names carry a sequence number as their first label (`0.<data>`, `17.<data>`, or `<data>.17`),
 // otherwise in arrival order. Retransmissions and A/AAAA twins of one name are counted once. Bounded: at most
 // `maxChars` characters and `maxNames` remembered names per assembler. Constant tag labels are dropped.
+import type { DnsEvent } from '../core/events.js';
+import type { Evidence } from '../core/findings.js';
 
 export interface ChunkLimits {
   maxChars: number;
@@ -108,4 +110,26 @@ export class DnsChunkAssembler {
     const tag = this.constantTagLabels();
     return ordered.map((c) => c.labels.slice(0, c.labels.length - tag).join('')).join('');
   }
+}
+
+/** What every per-(client, registered domain) DNS analytic keeps: who asked, where, when, and the chunks. */
+export interface DnsEntity {
+  client: string;
+  resolver: string;
+  registered: string;
+  host?: string;
+  tsStart: number;
+  tsEnd: number;
+  queries: number;
+  assembler: DnsChunkAssembler;
+  evidence: Evidence[];
+}
+
+export function newDnsEntity(event: DnsEvent, registered: string, limits: ChunkLimits): DnsEntity {
+  const entity: DnsEntity = {
+    client: event.src_ip, resolver: event.dst_ip, registered, tsStart: event.ts, tsEnd: event.ts, queries: 0,
+    assembler: new DnsChunkAssembler(limits), evidence: [],
+  };
+  if (event.host !== undefined) entity.host = event.host;
+  return entity;
 }

@@ -13,8 +13,8 @@ import { z } from 'zod';
 import type { DnsEvent, Event, HttpEvent, PayloadEvent } from '../../core/events.js';
 import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
-import { makeRoom } from '../../analysis/bounded.js';
-import { DnsChunkAssembler } from '../../analysis/dns-chunks.js';
+import { boundedEntry } from '../../analysis/bounded.js';
+import { newDnsEntity, type DnsEntity } from '../../analysis/dns-chunks.js';
 import { splitName } from '../../analysis/domain.js';
 import { inspectionShape, toInspectOptions } from '../../analysis/inspect-options.js';
 import { describeInspection, inspect, inspectionDetails, type Inspection, type InspectOptions } from '../../analysis/inspect.js';
@@ -74,21 +74,10 @@ interface FlowState {
   signatures: Set<string>;
 }
 
-interface DnsState {
-  client: string;
-  resolver: string;
-  registered: string;
-  host?: string;
-  tsStart: number;
-  tsEnd: number;
-  queries: number;
-  assembler: DnsChunkAssembler;
-  evidence: Evidence[];
-}
 
 class EncryptedPayload {
   private readonly flows = new Map<string, FlowState>();
-  private readonly dns = new Map<string, DnsState>();
+  private readonly dns = new Map<string, DnsEntity>();
   private readonly inspectOptions: InspectOptions;
   /** Times a cap was reached, reported on findings so a reader of the output knows. */
   private evictedFlows = 0;
@@ -132,20 +121,19 @@ class EncryptedPayload {
 
   private flow(event: PayloadEvent | HttpEvent, protocol: string, direction: 'out' | 'in', emit: Emit): FlowState {
     const key = `${event.uid ?? `${event.src_ip}|${event.src_port}|${event.dst_ip}|${event.dst_port}`}|${direction}`;
-    let flow = this.flows.get(key);
-    if (flow === undefined) {
-      makeRoom(this.flows, this.o.max_flows, (oldest) => {
-        this.evictedFlows++;
-        this.report(oldest, emit);
-      });
-      flow = {
+    const evict = (oldest: FlowState): void => {
+      this.evictedFlows++;
+      this.report(oldest, emit);
+    };
+    const flow = boundedEntry(this.flows, key, this.o.max_flows, () => {
+      const created: FlowState = {
         protocol, direction, src_ip: event.src_ip, src_port: event.src_port, dst_ip: event.dst_ip, dst_port: event.dst_port,
         tsStart: event.ts, tsEnd: event.ts, bytes: 0, inspected: 0, samples: 0, shallow: 0, evidence: [], signatures: new Set(),
       };
-      if (event.host !== undefined) flow.host = event.host;
-      if (event.uid !== undefined) flow.uid = event.uid;
-      this.flows.set(key, flow);
-    }
+      if (event.host !== undefined) created.host = event.host;
+      if (event.uid !== undefined) created.uid = event.uid;
+      return created;
+    }, evict);
     return flow;
   }
 
@@ -212,25 +200,18 @@ class EncryptedPayload {
     const { registered, subdomain } = splitName(event.query);
     if (subdomain === '') return;
     const key = `${event.src_ip}|${registered}`;
-    let state = this.dns.get(key);
-    if (state === undefined) {
-      makeRoom(this.dns, this.o.max_dns_entities, (oldest) => {
-        this.evictedDns++;
-        this.reportDns(oldest, emit);
-      });
-      state = {
-        client: event.src_ip, resolver: event.dst_ip, registered, tsStart: event.ts, tsEnd: event.ts, queries: 0,
-        assembler: new DnsChunkAssembler({ maxChars: this.o.dns_max_chars, maxNames: this.o.dns_max_names }), evidence: [],
-      };
-      if (event.host !== undefined) state.host = event.host;
-      this.dns.set(key, state);
-    }
+    const evict = (oldest: DnsEntity): void => {
+      this.evictedDns++;
+      this.reportDns(oldest, emit);
+    };
+    const limits = { maxChars: this.o.dns_max_chars, maxNames: this.o.dns_max_names };
+    const state = boundedEntry(this.dns, key, this.o.max_dns_entities, () => newDnsEntity(event, registered, limits), evict);
     state.queries++;
     state.tsEnd = Math.max(state.tsEnd, event.ts);
     if (state.assembler.add(subdomain) && state.evidence.length < MAX_EVIDENCE) state.evidence.push({ ...event.source, note: `query ${event.query}` });
   }
 
-  private reportDns(state: DnsState, emit: Emit): void {
+  private reportDns(state: DnsEntity, emit: Emit): void {
     // Reputation lookups (one digest per name) are random by construction; dns-tunnel reports their volume.
     if (state.assembler.length < this.o.min_run || state.assembler.hashLookupShaped) return;
     const text = new Uint8Array(Buffer.from(state.assembler.text(), 'latin1'));
