@@ -6,6 +6,7 @@ import type { InputHealth, RunSummary } from '../core/health.js';
 import { loadConfig } from '../pipeline/config.js';
 import { dump, run } from '../pipeline/run.js';
 import { toJsonLine } from '../sinks/jsonl.js';
+import { writeZeekLogs } from '../sinks/zeek-logs/write.js';
 import { renderFindings, renderSummary } from '../sinks/terminal.js';
 import { closeStream, createPrivateFile, formatFinding, writeStdout, type RecordFormat } from './output.js';
 import { progressReporter } from './progress.js';
@@ -92,6 +93,13 @@ async function dumpRecords(paths: string[], options: { config?: string; quiet: b
   return inputsFailed(inputs) ? EXIT.usageOrInput : EXIT.ok;
 }
 
+async function zeekLogs(paths: string[], options: { config?: string; out: string; format: 'zeek-tsv' | 'zeek-json'; quiet: boolean }): Promise<number> {
+  const config = await loadConfig(options.config);
+  const { summary } = await writeZeekLogs(paths, options.out, options.format, config);
+  if (!options.quiet) printLines(renderSummary(summary), true);
+  return inputsFailed(summary.inputs) ? EXIT.usageOrInput : EXIT.ok;
+}
+
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('exfilscope')
     .description('Find data exfiltration over symmetric-encrypted non-C2 protocols (MITRE ATT&CK T1048.001).')
@@ -127,6 +135,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption)
     .addOption(quietOption)
     .action(async (paths: string[], options: { config?: string; quiet: boolean }) => setExit(await dumpRecords(paths, options)));
+
+  program
+    .command('logs')
+    .description('write Zeek logs (conn, http, dns, ftp, smtp) decoded from captures')
+    .argument('<paths...>', 'captures, directories or -')
+    .requiredOption('-o, --out <dir>', 'directory for the .log files')
+    .addOption(new Option('--format <format>', 'Zeek TSV or Zeek JSON lines').choices(['zeek-tsv', 'zeek-json']).default('zeek-tsv'))
+    .addOption(configOption)
+    .addOption(quietOption)
+    .action(async (paths: string[], options: { config?: string; out: string; format: 'zeek-tsv' | 'zeek-json'; quiet: boolean }) =>
+      setExit(await zeekLogs(paths, options)));
 
   return program;
 }

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { AnomalyCounter } from '../core/anomalies.js';
+import { ethernet, ipv4, ipv6, tcpSegment, udpDatagram } from '../../test/packets.js';
+import { decodeLink, type DecodeContext } from './decode.js';
+import { FragmentReassembler } from './fragments.js';
+
+function context(limits = { max_trackers: 100, timeout: 60, max_fragments: 64 }): DecodeContext {
+  const anomalies = new AnomalyCounter();
+  return { anomalies, fragments: new FragmentReassembler(limits, anomalies), now: 0 };
+}
+
+const segment = tcpSegment({ sport: 1234, dport: 80, seq: 7, ack: 9, flags: 'PA', payload: 'abc' });
+const ip = ipv4({ src: '10.1.2.3', dst: '10.4.5.6', proto: 6 }, segment);
+const v6src = Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1]);
+const v6dst = Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 2]);
+
+describe('link layers', () => {
+  const sll = new Uint8Array(16 + ip.length);
+  sll.set([0x08, 0x00], 14);
+  sll.set(ip, 16);
+  const sll2 = new Uint8Array(20 + ip.length);
+  sll2.set([0x08, 0x00], 0);
+  sll2.set(ip, 20);
+  const nullLe = new Uint8Array(4 + ip.length);
+  nullLe.set([2, 0, 0, 0]);
+  nullLe.set(ip, 4);
+  const loop = new Uint8Array(4 + ip.length);
+  loop.set([0, 0, 0, 2]);
+  loop.set(ip, 4);
+  it.each([
+    ['Ethernet', 1, ethernet(ip)],
+    ['802.1Q', 1, ethernet(ip, 0x0800, [0x8100])],
+    ['QinQ', 1, ethernet(ip, 0x0800, [0x88a8, 0x8100])],
+    ['Linux SLL', 113, sll],
+    ['Linux SLL2', 276, sll2],
+    ['BSD NULL', 0, nullLe],
+    ['OpenBSD LOOP', 108, loop],
+    ['raw (101)', 101, ip],
+    ['raw (12)', 12, ip],
+    ['raw (14)', 14, ip],
+    ['IPv4 (228)', 228, ip],
+  ])('decodes TCP over %s', (_name, linktype, frame) => {
+    const packet = decodeLink(linktype, frame, context());
+    expect(packet).toMatchObject({ src: '10.1.2.3', dst: '10.4.5.6', proto: 6, sport: 1234, dport: 80, seq: 7, ack: 9, flags: 0x18, payloadLength: 3, ipLength: 43 });
+    expect(Buffer.from(packet!.payload).toString()).toBe('abc');
+  });
+
+  it('decodes IPv6 (229) through hop-by-hop and destination options to UDP', () => {
+    const packet = decodeLink(229, ipv6(v6src, v6dst, 17, udpDatagram(53, 5353, 'q'), [[0, new Uint8Array(6)], [60, new Uint8Array(14)]]), context());
+    expect(packet).toMatchObject({ src: '2001:db8::1', dst: '2001:db8::2', proto: 17, sport: 53, dport: 5353, payloadLength: 1 });
+  });
+
+  it('stops at the layer cap on 200 stacked VLAN tags and counts it', () => {
+    const ctx = context();
+    expect(decodeLink(1, ethernet(ip, 0x0800, new Array(200).fill(0x8100)), ctx)).toBeUndefined();
+    expect(ctx.anomalies.count('decode.too_many_layers')).toBe(1);
+  });
+
+  it('counts a 5-byte Ethernet frame, an unknown link type, IHL < 5 and a bad IP version', () => {
+    const ctx = context();
+    decodeLink(1, new Uint8Array(5), ctx);
+    decodeLink(65000, ip, ctx);
+    const badIhl = ip.slice();
+    badIhl[0] = 0x44;
+    decodeLink(101, badIhl, ctx);
+    const v7 = ip.slice();
+    v7[0] = 0x75;
+    decodeLink(101, v7, ctx);
+    expect([...ctx.anomalies.entries()].map((e) => e.code)).toEqual([
+      'decode.eth_too_small', 'decode.ipv4_invalid_header_size', 'decode.unknown_ip_version', 'decode.unsupported_linktype',
+    ]);
+  });
+
+  it('uses the captured length for a TSO packet whose IPv4 total length is 0', () => {
+    const ctx = context();
+    const tso = ipv4({ src: '10.1.2.3', dst: '10.4.5.6', proto: 6, totalLength: 0 }, segment);
+    expect(decodeLink(101, tso, ctx)?.payloadLength).toBe(3);
+    expect(ctx.anomalies.count('decode.ipv4_zero_length')).toBe(1);
+  });
+});
+
+describe('transport headers', () => {
+  it('walks TCP options whose length byte is 0 or 1 without looping, and counts them', () => {
+    for (const options of [[2, 0, 5, 0], [8, 1, 1, 1]]) {
+      const ctx = context();
+      const seg = tcpSegment({ sport: 1, dport: 2, seq: 1, flags: 'S', options });
+      expect(decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, seg), ctx)?.flags).toBe(2);
+      expect(ctx.anomalies.count('decode.tcp_bad_option')).toBe(1);
+    }
+  });
+
+  it('counts a TCP data offset below 5 and beyond the segment', () => {
+    const ctx = context();
+    const small = segment.slice();
+    small[12] = 0x40;
+    const big = segment.slice();
+    big[12] = 0xf0;
+    decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, small), ctx);
+    decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, big), ctx);
+    expect(ctx.anomalies.count('decode.tcp_invalid_data_offset')).toBe(1);
+    expect(ctx.anomalies.count('decode.tcp_truncated_header')).toBe(1);
+  });
+
+  it('clamps a UDP length field below 8 or past the datagram, and counts it', () => {
+    const ctx = context();
+    const p1 = decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 17 }, udpDatagram(1, 2, 'abcd', 4)), ctx);
+    const p2 = decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 17 }, udpDatagram(1, 2, 'abcd', 4000)), ctx);
+    expect([p1?.payloadLength, p2?.payloadLength]).toEqual([4, 4]);
+    expect(ctx.anomalies.count('decode.udp_bad_length')).toBe(2);
+  });
+});
+
+describe('IPv4 and IPv6 fragments', () => {
+  const whole = udpDatagram(1000, 2000, 'x'.repeat(40));
+  const frag = (offset: number, more: boolean, body: Uint8Array, id = 7) =>
+    ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 17, id, fragOffset: offset, more }, body);
+
+  it('reassembles fragments arriving out of order', () => {
+    const ctx = context();
+    expect(decodeLink(101, frag(24, false, whole.subarray(24)), ctx)).toBeUndefined();
+    const packet = decodeLink(101, frag(0, true, whole.subarray(0, 24)), ctx);
+    expect(packet).toMatchObject({ sport: 1000, dport: 2000, payloadLength: 40, ipLength: 68 });
+  });
+
+  it('keeps the first copy of overlapping bytes and counts overlaps carrying different data', () => {
+    const ctx = context();
+    decodeLink(101, frag(0, true, whole.subarray(0, 24)), ctx);
+    const evil = whole.slice(16);
+    evil[4] = evil[4]! ^ 0xff;
+    const packet = decodeLink(101, frag(16, false, evil), ctx);
+    expect(ctx.anomalies.count('defrag.overlap_diff_data')).toBe(1);
+    expect(Buffer.from(packet!.payload).equals(Buffer.from(whole.subarray(8)))).toBe(true);
+  });
+
+  it('never builds a datagram beyond 65 535 bytes', () => {
+    const ctx = context();
+    expect(decodeLink(101, frag(65528, false, new Uint8Array(16)), ctx)).toBeUndefined();
+    expect(ctx.anomalies.count('defrag.too_large')).toBe(1);
+  });
+
+  it('evicts the oldest tracker beyond max_trackers and expires trackers after the timeout', () => {
+    const ctx = context({ max_trackers: 3, timeout: 60, max_fragments: 64 });
+    for (let id = 0; id < 5; id++) decodeLink(101, frag(0, true, whole.subarray(0, 8), id), ctx);
+    expect(ctx.anomalies.count('defrag.trackers_evicted')).toBe(2);
+    expect(ctx.fragments.size).toBe(3);
+    ctx.now = 1000;
+    decodeLink(101, frag(0, true, whole.subarray(0, 8), 99), ctx);
+    expect(ctx.anomalies.count('defrag.timeout')).toBe(3);
+    expect(ctx.fragments.size).toBe(1);
+  });
+
+  it('drops a datagram with more fragments than max_fragments', () => {
+    const ctx = context({ max_trackers: 3, timeout: 60, max_fragments: 2 });
+    for (let i = 0; i < 3; i++) decodeLink(101, frag(i * 8, true, whole.subarray(i * 8, i * 8 + 8)), ctx);
+    expect(ctx.anomalies.count('defrag.too_many_fragments')).toBe(1);
+  });
+
+  it('reassembles IPv6 fragments (RFC 8200 §4.5)', () => {
+    const ctx = context();
+    const fragHeader = (offset: number, more: boolean) => {
+      const body = new Uint8Array(6);
+      new DataView(body.buffer).setUint16(0, offset | (more ? 1 : 0));
+      new DataView(body.buffer).setUint32(2, 42);
+      return body;
+    };
+    expect(decodeLink(229, ipv6(v6src, v6dst, 17, whole.subarray(0, 16), [[44, fragHeader(0, true)]]), ctx)).toBeUndefined();
+    const packet = decodeLink(229, ipv6(v6src, v6dst, 17, whole.subarray(16), [[44, fragHeader(16, false)]]), ctx);
+    expect(packet).toMatchObject({ proto: 17, sport: 1000, payloadLength: 40 });
+  });
+});

@@ -1,0 +1,440 @@
+// Packet decoding from the link layer to the transport header, iteratively and with a layer cap (16, as
+// Suricata's max-layers). Link types follow the tcpdump.org LINKTYPE_ registry; Ethernet II with 802.1Q /
+// 802.1ad (QinQ) tags, MPLS label stacks (RFC 3032) and PPPoE sessions (RFC 2516); IPv4 (RFC 791) with
+// fragments; IPv6 (RFC 8200 §4) with extension headers and fragments; TCP (RFC 9293 §3.1), UDP (RFC 768),
+// ICMP (RFC 792) and ICMPv6 (RFC 4443) headers. Checksums are not verified (captures are often taken with
+// checksum offloading). Damage is counted under `decode.*` anomaly codes and the packet is skipped.
+import type { AnomalyCounter } from '../core/anomalies.js';
+import { ipv4Text, ipv6Text } from './addresses.js';
+import type { FragmentReassembler } from './fragments.js';
+
+export const MAX_LAYERS = 16;
+
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+export const TCP_URG = 0x20;
+
+/** One packet reduced to what flows need. */
+export interface TransportPacket {
+  src: string;
+  dst: string;
+  /** IP protocol number of the transport (6, 17, 1, 58 or other). */
+  proto: number;
+  /** Ports for TCP/UDP; ICMP type and code for ICMP. */
+  sport: number;
+  dport: number;
+  /** IP datagram length from its header (Zeek's ip_bytes). */
+  ipLength: number;
+  /** TCP only. */
+  flags: number;
+  seq: number;
+  ack: number;
+  window: number;
+  /** Transport payload length on the wire (from IP/UDP lengths, not the capture). */
+  payloadLength: number;
+  /** The captured part of the payload (shorter than payloadLength under a small snaplen). */
+  payload: Uint8Array;
+  /** A tunnel's inner frame, to be decoded next (iteratively, by the caller). */
+  inner?: { linktype: number; data: Uint8Array };
+  /** The tunnel protocol carried (conn.log service of the outer UDP connection). */
+  tunnel?: string;
+  /** True for encapsulations that are not connections themselves (GRE, IP-in-IP): only the inner packet counts. */
+  encapsulationOnly?: boolean;
+}
+
+/** Link type used for inner frames that are bare IP (version decided by the first nibble). */
+export const LINKTYPE_RAW = 101;
+export const LINKTYPE_ETHERNET = 1;
+
+export interface DecodeContext {
+  anomalies: AnomalyCounter;
+  fragments: FragmentReassembler;
+  now: number;
+}
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+
+/** Link types we decode; anything else is `decode.unsupported_linktype`. */
+export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContext): TransportPacket | undefined {
+  const a = ctx.anomalies;
+  let ethertype: number;
+  let at: number;
+  switch (linktype) {
+    case 1: // Ethernet
+      if (data.length < 14) return void a.add('decode.eth_too_small');
+      ethertype = (data[12]! << 8) | data[13]!;
+      at = 14;
+      break;
+    case 113: // Linux cooked SLL: protocol at 14
+      if (data.length < 16) return void a.add('decode.sll_too_small');
+      ethertype = (data[14]! << 8) | data[15]!;
+      at = 16;
+      break;
+    case 276: // Linux cooked SLL2: protocol first
+      if (data.length < 20) return void a.add('decode.sll_too_small');
+      ethertype = (data[0]! << 8) | data[1]!;
+      at = 20;
+      break;
+    case 0: // BSD NULL: address family in host byte order
+    case 108: { // OpenBSD LOOP: network byte order
+      if (data.length < 4) return void a.add('decode.null_too_small');
+      const le = data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24);
+      const be = (data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!;
+      const family = linktype === 108 ? be : le < 256 ? le : be;
+      if (family === 2) ethertype = ETHERTYPE_IPV4;
+      else if (family === 24 || family === 28 || family === 30 || family === 10) ethertype = ETHERTYPE_IPV6;
+      else return void a.add('decode.unknown_family');
+      at = 4;
+      break;
+    }
+    case 9: case 50: { // PPP and PPP-in-HDLC: optional address/control bytes, then the PPP protocol
+      at = data.length >= 2 && data[0] === 0xff && data[1] === 0x03 ? 2 : 0;
+      if (data.length < at + 2) return void a.add('decode.ppp_too_small');
+      const ppp = (data[at]! << 8) | data[at + 1]!;
+      if (ppp === 0x0021) return decodeIpv4(data, at + 2, ctx);
+      if (ppp === 0x0057) return decodeIpv6(data, at + 2, ctx);
+      return undefined;
+    }
+    case 127: { // radiotap: little-endian header length at offset 2, then an 802.11 frame
+      if (data.length < 4) return void a.add('decode.radiotap_too_small');
+      return decodeWlan(data, data[2]! | (data[3]! << 8), ctx);
+    }
+    case 105: // IEEE 802.11
+      return decodeWlan(data, 0, ctx);
+    case 101: case 12: case 14: // raw IP (LINKTYPE_RAW and the DLT_RAW numbers of some BSDs)
+      return decodeIpByVersion(data, 0, ctx);
+    case 228:
+      return decodeIpv4(data, 0, ctx);
+    case 229:
+      return decodeIpv6(data, 0, ctx);
+    default:
+      return void a.add('decode.unsupported_linktype', { detail: String(linktype) });
+  }
+  for (let layer = 1; ; layer++) {
+    if (layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
+    switch (ethertype) {
+      case ETHERTYPE_IPV4:
+        return decodeIpv4(data, at, ctx);
+      case ETHERTYPE_IPV6:
+        return decodeIpv6(data, at, ctx);
+      case 0x8100: case 0x88a8: case 0x9100: // 802.1Q / 802.1ad tags
+        if (data.length < at + 4) return void a.add('decode.vlan_too_small');
+        ethertype = (data[at + 2]! << 8) | data[at + 3]!;
+        at += 4;
+        break;
+      case 0x8926: // Cisco VN-Tag: 4 bytes of tag, then the next ethertype
+        if (data.length < at + 6) return void a.add('decode.vlan_too_small');
+        ethertype = (data[at + 4]! << 8) | data[at + 5]!;
+        at += 6;
+        break;
+      case 0x8903: // Cisco FabricPath: 2-byte FTag/TTL, then the original Ethernet header
+      case 0x88e7: { // 802.1ah PBB: 4-byte I-TAG, then the customer Ethernet header
+        const tag = ethertype === 0x8903 ? 2 : 4;
+        if (data.length < at + tag + 14) return void a.add('decode.encap_too_small');
+        ethertype = (data[at + tag + 12]! << 8) | data[at + tag + 13]!;
+        at += tag + 14;
+        break;
+      }
+      case 0x8847: case 0x8848: { // MPLS: pop labels to the bottom of stack, then guess by IP version
+        while (true) {
+          if (data.length < at + 4) return void a.add('decode.mpls_too_small');
+          const bottom = (data[at + 2]! & 1) === 1;
+          at += 4;
+          if (bottom) break;
+          if (++layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
+        }
+        return decodeIpByVersion(data, at, ctx);
+      }
+      case 0x8864: { // PPPoE session: 6-byte header, then the PPP protocol
+        if (data.length < at + 8) return void a.add('decode.pppoe_too_small');
+        const ppp = (data[at + 6]! << 8) | data[at + 7]!;
+        at += 8;
+        if (ppp === 0x0021) ethertype = ETHERTYPE_IPV4;
+        else if (ppp === 0x0057) ethertype = ETHERTYPE_IPV6;
+        else return void a.add('decode.pppoe_not_ip');
+        break;
+      }
+      default:
+        // ARP, LLDP and other non-IP frames are normal traffic, not damage.
+        return undefined;
+    }
+  }
+}
+
+/** IEEE 802.11 data frames (§9.2.4.1): header by frame-control bits, then LLC/SNAP carrying an ethertype. */
+function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  if (data.length < at + 24) return void ctx.anomalies.add('decode.wlan_too_small');
+  const fc0 = data[at]!;
+  const fc1 = data[at + 1]!;
+  if (((fc0 >> 2) & 0x03) !== 2 || (fc1 & 0x40) !== 0) return undefined; // not data, or protected
+  let len = 24;
+  if ((fc1 & 0x03) === 0x03) len += 6; // four-address frame
+  if ((fc0 & 0x80) !== 0) len += 2; // QoS control
+  if ((fc1 & 0x80) !== 0 && (fc0 & 0x80) !== 0) len += 4; // HT control (order bit on QoS frames)
+  const llc = at + len;
+  if (data.length < llc + 8 || data[llc] !== 0xaa || data[llc + 1] !== 0xaa || data[llc + 2] !== 0x03) return undefined;
+  const ethertype = (data[llc + 6]! << 8) | data[llc + 7]!;
+  if (ethertype === ETHERTYPE_IPV4) return decodeIpv4(data, llc + 8, ctx);
+  if (ethertype === ETHERTYPE_IPV6) return decodeIpv6(data, llc + 8, ctx);
+  return undefined;
+}
+
+function decodeIpByVersion(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  if (data.length <= at) return void ctx.anomalies.add('decode.ip_too_small');
+  const version = data[at]! >> 4;
+  if (version === 4) return decodeIpv4(data, at, ctx);
+  if (version === 6) return decodeIpv6(data, at, ctx);
+  return void ctx.anomalies.add('decode.unknown_ip_version');
+}
+
+function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  const a = ctx.anomalies;
+  if (data.length < at + 20) return void a.add('decode.ipv4_truncated_header');
+  if (data[at]! >> 4 !== 4) return void a.add('decode.unknown_ip_version');
+  const hl = (data[at]! & 0x0f) * 4;
+  if (hl < 20) return void a.add('decode.ipv4_invalid_header_size');
+  if (data.length < at + hl) return void a.add('decode.ipv4_truncated_header');
+  let total = (data[at + 2]! << 8) | data[at + 3]!;
+  const captured = data.length - at;
+  if (total === 0) {
+    // TSO: the NIC fills the length later; the captured size is the best we have (Zeek does the same).
+    a.add('decode.ipv4_zero_length');
+    total = captured;
+  }
+  if (total < hl) return void a.add('decode.ipv4_invalid_total_length');
+  const src = ipv4Text(data, at + 12);
+  const dst = ipv4Text(data, at + 16);
+  const proto = data[at + 9]!;
+  const fragField = (data[at + 6]! << 8) | data[at + 7]!;
+  const more = (fragField & 0x2000) !== 0;
+  const fragOffset = (fragField & 0x1fff) * 8;
+  let payload = data.subarray(at + hl, at + Math.min(total, captured));
+  if (more || fragOffset > 0) {
+    if (total > captured) return void a.add('decode.fragment_truncated');
+    const id = (data[at + 4]! << 8) | data[at + 5]!;
+    const whole = ctx.fragments.add(`4|${src}|${dst}|${proto}|${id}`, fragOffset, more, payload, ctx.now);
+    if (whole === undefined) return undefined;
+    payload = whole;
+    total = hl + whole.length;
+  }
+  return decodeTransport(src, dst, proto, total, payload, total - hl, ctx);
+}
+
+function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  const a = ctx.anomalies;
+  if (data.length < at + 40) return void a.add('decode.ipv6_truncated_header');
+  if (data[at]! >> 4 !== 6) return void a.add('decode.unknown_ip_version');
+  const payloadLength = (data[at + 4]! << 8) | data[at + 5]!;
+  let total = 40 + payloadLength;
+  const src = ipv6Text(data, at + 8);
+  const dst = ipv6Text(data, at + 24);
+  let next = data[at + 6]!;
+  const end = at + Math.min(total, data.length - at);
+  let pos = at + 40;
+  let fragment: { offset: number; more: boolean; id: number } | undefined;
+  for (let layer = 0; ; layer++) {
+    if (layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
+    if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
+      if (end < pos + 8) return void a.add('decode.ipv6_truncated_extension');
+      const len = (data[pos + 1]! + 1) * 8;
+      next = data[pos]!;
+      pos += len;
+    } else if (next === 51) { // AH: length in 4-byte units minus 2
+      if (end < pos + 8) return void a.add('decode.ipv6_truncated_extension');
+      const len = (data[pos + 1]! + 2) * 4;
+      next = data[pos]!;
+      pos += len;
+    } else if (next === 44) { // Fragment header (§4.5)
+      if (end < pos + 8) return void a.add('decode.ipv6_truncated_extension');
+      const field = (data[pos + 2]! << 8) | data[pos + 3]!;
+      const id = ((data[pos + 4]! << 24) | (data[pos + 5]! << 16) | (data[pos + 6]! << 8) | data[pos + 7]!) >>> 0;
+      fragment = { offset: field & 0xfff8, more: (field & 1) === 1, id };
+      next = data[pos]!;
+      pos += 8;
+    } else {
+      break;
+    }
+    if (pos > end) return void a.add('decode.ipv6_truncated_extension');
+  }
+  let payload = data.subarray(pos, end);
+  let transportLength = total - (pos - at);
+  if (fragment !== undefined && (fragment.more || fragment.offset > 0)) {
+    if (40 + payloadLength > data.length - at) return void a.add('decode.fragment_truncated');
+    const whole = ctx.fragments.add(`6|${src}|${dst}|${fragment.id}`, fragment.offset, fragment.more, payload, ctx.now);
+    if (whole === undefined) return undefined;
+    payload = whole;
+    transportLength = whole.length;
+    total = pos - at + whole.length;
+  }
+  return decodeTransport(src, dst, next, total, payload, transportLength, ctx);
+}
+
+/** `payload` is the captured transport segment; `wireLength` its length per the IP header. */
+function decodeTransport(
+  src: string, dst: string, proto: number, ipLength: number, segment: Uint8Array, wireLength: number, ctx: DecodeContext,
+): TransportPacket | undefined {
+  const a = ctx.anomalies;
+  const packet: TransportPacket = {
+    src, dst, proto, sport: 0, dport: 0, ipLength, flags: 0, seq: 0, ack: 0, window: 0, payloadLength: 0, payload: segment,
+  };
+  switch (proto) {
+    case IPPROTO_TCP: {
+      if (segment.length < 20) return void a.add('decode.tcp_truncated_header');
+      const off = (segment[12]! >> 4) * 4;
+      if (off < 20) return void a.add('decode.tcp_invalid_data_offset');
+      if (off > segment.length) return void a.add('decode.tcp_truncated_header');
+      if (!tcpOptionsWellFormed(segment, off)) a.add('decode.tcp_bad_option');
+      packet.sport = (segment[0]! << 8) | segment[1]!;
+      packet.dport = (segment[2]! << 8) | segment[3]!;
+      packet.seq = ((segment[4]! << 24) | (segment[5]! << 16) | (segment[6]! << 8) | segment[7]!) >>> 0;
+      packet.ack = ((segment[8]! << 24) | (segment[9]! << 16) | (segment[10]! << 8) | segment[11]!) >>> 0;
+      packet.flags = segment[13]!;
+      packet.window = (segment[14]! << 8) | segment[15]!;
+      packet.payloadLength = Math.max(0, wireLength - off);
+      packet.payload = segment.subarray(off, Math.min(segment.length, off + packet.payloadLength));
+      return packet;
+    }
+    case IPPROTO_UDP: {
+      if (segment.length < 8) return void a.add('decode.udp_truncated_header');
+      packet.sport = (segment[0]! << 8) | segment[1]!;
+      packet.dport = (segment[2]! << 8) | segment[3]!;
+      let length = (segment[4]! << 8) | segment[5]!;
+      if (length < 8 || length > wireLength) {
+        a.add('decode.udp_bad_length');
+        length = Math.max(8, wireLength);
+      }
+      packet.payloadLength = length - 8;
+      packet.payload = segment.subarray(8, Math.min(segment.length, length));
+      udpTunnel(packet, a);
+      return packet;
+    }
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6: {
+      if (segment.length < 4) return void a.add('decode.icmp_truncated_header');
+      packet.sport = segment[0]!;
+      packet.dport = segment[1]!;
+      packet.payloadLength = Math.max(0, wireLength - 8);
+      packet.payload = segment.subarray(Math.min(8, segment.length));
+      return packet;
+    }
+    case 4: // IP in IP (RFC 2003)
+    case 41: // IPv6 in IP (RFC 4213)
+      packet.encapsulationOnly = true;
+      packet.inner = { linktype: LINKTYPE_RAW, data: segment };
+      return packet;
+    case 47: // GRE (RFC 2784/2890; version 1 is PPTP's, RFC 2637)
+      packet.encapsulationOnly = true;
+      packet.inner = greInner(segment, a);
+      return packet.inner === undefined ? undefined : packet;
+    default:
+      packet.payloadLength = wireLength;
+      return packet;
+  }
+}
+
+function greInner(g: Uint8Array, a: AnomalyCounter): { linktype: number; data: Uint8Array } | undefined {
+  if (g.length < 4) return void a.add('decode.gre_too_small');
+  const flags = g[0]!;
+  const version = g[1]! & 0x07;
+  const proto = (g[2]! << 8) | g[3]!;
+  let at = 4;
+  if (version === 0) at += ((flags & 0x80) !== 0 ? 4 : 0) + ((flags & 0x20) !== 0 ? 4 : 0) + ((flags & 0x10) !== 0 ? 4 : 0);
+  else if (version === 1) at += 4 + ((flags & 0x10) !== 0 ? 4 : 0) + ((g[1]! & 0x80) !== 0 ? 4 : 0);
+  else return void a.add('decode.gre_unknown_version');
+  if (g.length < at) return void a.add('decode.gre_too_small');
+  switch (proto) {
+    case 0x0800: case 0x86dd: return { linktype: LINKTYPE_RAW, data: g.subarray(at) };
+    case 0x6558: return { linktype: LINKTYPE_ETHERNET, data: g.subarray(at) };
+    case 0x880b: return { linktype: 9, data: g.subarray(at) };
+    case 0x88be: // ERSPAN type II has an 8-byte header when a sequence number is present; type I has none
+      return { linktype: LINKTYPE_ETHERNET, data: g.subarray((flags & 0x10) !== 0 ? at + 8 : at) };
+    case 0x22eb: { // ERSPAN type III: 12-byte header plus an 8-byte optional subheader when O is set
+      if (g.length < at + 12) return void a.add('decode.gre_too_small');
+      const optional = (g[at + 11]! & 0x01) !== 0 ? 8 : 0;
+      return { linktype: LINKTYPE_ETHERNET, data: g.subarray(at + 12 + optional) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** UDP-carried tunnels Zeek decapsulates by default, recognised by port and header shape. */
+function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
+  const p = packet.payload;
+  const port = (n: number) => packet.dport === n || packet.sport === n;
+  if (port(4789) && p.length >= 8 && (p[0]! & 0x08) !== 0) {
+    packet.tunnel = 'vxlan';
+    packet.inner = { linktype: LINKTYPE_ETHERNET, data: p.subarray(8) };
+  } else if (port(6081) && p.length >= 8 && p[0]! >> 6 === 0) {
+    const at = 8 + (p[0]! & 0x3f) * 4;
+    const proto = (p[2]! << 8) | p[3]!;
+    if (p.length < at) return;
+    packet.tunnel = 'geneve';
+    if (proto === 0x6558) packet.inner = { linktype: LINKTYPE_ETHERNET, data: p.subarray(at) };
+    else if (proto === 0x0800 || proto === 0x86dd) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (port(2152) && p.length >= 8 && p[0]! >> 5 === 1 && p[1] === 0xff) {
+    // GTPv1-U G-PDU (3GPP TS 29.281 §5): optional fields when E, S or PN is set, then extension headers.
+    let at = 8;
+    if ((p[0]! & 0x07) !== 0) {
+      at = 12;
+      let next = p[11];
+      while (next !== undefined && next !== 0 && at < p.length) {
+        const len = p[at]! * 4;
+        if (len === 0) return;
+        next = p[at + len - 1];
+        at += len;
+      }
+    }
+    if (at >= p.length) return;
+    packet.tunnel = 'gtpv1';
+    if (p[at]! >> 4 === 4 || p[at]! >> 4 === 6) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (port(4754)) {
+    // GRE in UDP (RFC 8086).
+    const inner = greInner(p, a);
+    if (inner === undefined) return;
+    packet.tunnel = 'gre';
+    packet.inner = inner;
+  } else if (port(3544)) {
+    // Teredo (RFC 4380 §5.1.1): optional authentication and origin-indication headers, then IPv6.
+    let at = 0;
+    if (p.length >= 4 && p[0] === 0 && p[1] === 1) at = 13 + p[2]! + p[3]!;
+    if (p.length >= at + 8 && p[at] === 0 && p[at + 1] === 0) at += 8;
+    if (p.length < at + 40 || p[at]! >> 4 !== 6) return;
+    packet.tunnel = 'teredo';
+    packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (port(5072) && p.length >= 8) {
+    // AYIYA: identity of 2^idlen bytes and a signature of 4*siglen bytes follow the 8-byte header.
+    const at = 8 + (1 << (p[0]! >> 4)) + (p[1]! >> 4) * 4;
+    const next = p[3];
+    if (p.length <= at || (next !== 4 && next !== 41)) return;
+    packet.tunnel = 'ayiya';
+    packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  }
+}
+
+/** Walks TCP options (RFC 9293 §3.2); each step advances at least one byte, so length 0 or 1 cannot loop. */
+export function tcpOptionsWellFormed(segment: Uint8Array, headerLength: number): boolean {
+  let at = 20;
+  while (at < headerLength) {
+    const kind = segment[at]!;
+    if (kind === 0) return true;
+    if (kind === 1) {
+      at++;
+      continue;
+    }
+    if (at + 1 >= headerLength) return false;
+    const len = segment[at + 1]!;
+    if (len < 2 || at + len > headerLength) return false;
+    at += len;
+  }
+  return true;
+}

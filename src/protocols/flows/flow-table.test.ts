@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { PayloadEvent } from '../../core/events.js';
+import { flows, pcap, runCapture, tcpConversation, tcpFrame, udpFrame, type CaptureRecord } from '../../../test/packets.js';
+import type { AppProtocol, Direction } from '../analyzer.js';
+
+const T = 1_700_000_000;
+
+/** A stream analyzer for tests: records what it is given and confirms its service on the first bytes. */
+function recorder(name: string, port: number, log: string[]): AppProtocol {
+  return {
+    name,
+    transport: 'tcp',
+    matches: (conn) => conn.dst_port === port,
+    create(ctx) {
+      let confirmed = false;
+      return {
+        data(dir: Direction, bytes: Uint8Array) {
+          if (!confirmed) ctx.confirm(name);
+          confirmed = true;
+          log.push(`${dir}:${Buffer.from(bytes).toString('latin1')}`);
+        },
+        gap(dir: Direction, length: number) {
+          log.push(`${dir}:gap ${length}`);
+        },
+        end() {
+          log.push('end');
+        },
+      };
+    },
+  };
+}
+
+/** Client data segments at given relative offsets (1-based stream positions) after a handshake. */
+function stream(segments: [number, string][], opts: { isn?: number; ack?: boolean } = {}): CaptureRecord[] {
+  const isn = opts.isn ?? 1000;
+  const base = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 7 };
+  const back = { src: '10.0.0.2', dst: '10.0.0.1', sport: 7, dport: 40000 };
+  const records: CaptureRecord[] = [
+    { ts: T, data: tcpFrame({ ...base, seq: isn, flags: 'S' }) },
+    { ts: T + 0.01, data: tcpFrame({ ...back, seq: 9000, ack: isn + 1, flags: 'SA' }) },
+    { ts: T + 0.02, data: tcpFrame({ ...base, seq: isn + 1, ack: 9001, flags: 'A' }) },
+  ];
+  let t = T + 0.03;
+  let end = 0;
+  for (const [offset, text] of segments) {
+    records.push({ ts: (t += 0.01), data: tcpFrame({ ...base, seq: isn + offset, ack: 9001, flags: 'PA', payload: text }) });
+    end = Math.max(end, offset + text.length);
+  }
+  if (opts.ack !== false) records.push({ ts: (t += 0.01), data: tcpFrame({ ...back, seq: 9001, ack: isn + end, flags: 'A' }) });
+  return records;
+}
+
+describe('connections with Zeek conn.log semantics', () => {
+  it('reports a complete conversation as SF with Zeek history, byte and packet counts', async () => {
+    const [flow] = flows((await runCapture(pcap(tcpConversation({ request: 'hello', response: 'world!' })))).events);
+    expect(flow).toMatchObject({
+      src_ip: '10.0.0.1', src_port: 40000, dst_ip: '10.0.0.2', dst_port: 80, proto: 'tcp', conn_state: 'SF', history: 'ShADdFf',
+      bytes_out: 5, bytes_in: 6, pkts_out: 5, pkts_in: 3, ip_bytes_out: 5 * 40 + 5, ip_bytes_in: 3 * 40 + 6, missed_bytes: 0,
+    });
+    // The last ACK after both FINs does not extend the connection (Zeek stops updating its last time then).
+    expect(flow?.duration).toBeCloseTo(0.6, 6);
+  });
+
+  it('reports a rejected SYN as REJ and an unanswered one as S0', async () => {
+    const rej = pcap([
+      { ts: T, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) },
+      { ts: T + 0.1, data: tcpFrame({ src: '10.0.0.2', dst: '10.0.0.1', sport: 2, dport: 1, seq: 0, ack: 11, flags: 'RA' }) },
+    ]);
+    expect(flows((await runCapture(rej)).events)[0]).toMatchObject({ conn_state: 'REJ', history: 'Sr' });
+    const s0 = pcap([{ ts: T, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) }, { ts: T + 1, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) }]);
+    expect(flows((await runCapture(s0)).events)).toMatchObject([{ conn_state: 'S0', history: 'S', pkts_out: 2 }]);
+  });
+
+  it('takes the SYN-ACK sender from a likely server port as the responder (history ^h)', async () => {
+    const records = tcpConversation({}).slice(1);
+    const [flow] = flows((await runCapture(pcap(records))).events);
+    expect(flow).toMatchObject({ src_ip: '10.0.0.1', dst_port: 80, history: '^hADdFf' });
+  });
+
+  it('counts bytes from sequence numbers across a gap and reports the missing bytes', async () => {
+    const log: string[] = [];
+    const records = stream([[1, 'a'.repeat(100)], [201, 'c'.repeat(100)]]);
+    const { events } = await runCapture(pcap(records), {}, [recorder('echo', 7, log)]);
+    expect(flows(events)[0]).toMatchObject({ bytes_out: 300, missed_bytes: 100, service: 'echo' });
+    expect(flows(events)[0]?.history).toContain('G');
+    expect(log).toEqual(['orig:' + 'a'.repeat(100), 'orig:gap 100', 'orig:' + 'c'.repeat(100), 'end']);
+  });
+
+  it('keeps exact byte counts and stream order across 32-bit sequence wraparound', async () => {
+    const log: string[] = [];
+    const segments: [number, string][] = [];
+    for (let i = 0; i < 6; i++) segments.push([1 + i * 1000, String(i).repeat(1000)]);
+    const { events } = await runCapture(pcap(stream(segments, { isn: 0xfffff000 })), {}, [recorder('echo', 7, log)]);
+    expect(flows(events)[0]).toMatchObject({ bytes_out: 6000, missed_bytes: 0 });
+    expect(log.filter((l) => l.startsWith('orig:')).map((l) => l.slice(5)).join('')).toBe(segments.map(([, s]) => s).join(''));
+  });
+
+  it('keeps the first copy of overlapping TCP data and counts tcp.overlap_diff_data (GOOD then EVIL)', async () => {
+    const log: string[] = [];
+    const { events, health } = await runCapture(pcap(stream([[1, 'GOOD'], [1, 'EVIL'], [5, '!']])), {}, [recorder('echo', 7, log)]);
+    expect(health.anomalies.count('tcp.overlap_diff_data')).toBe(1);
+    expect(log.slice(0, 2)).toEqual(['orig:GOOD', 'orig:!']);
+    expect(flows(events)[0]?.history).toContain('T');
+  });
+
+  it('buffers out-of-order data and delivers it in order', async () => {
+    const log: string[] = [];
+    await runCapture(pcap(stream([[4, 'DEF'], [1, 'ABC']])), {}, [recorder('echo', 7, log)]);
+    expect(log.slice(0, 2)).toEqual(['orig:ABC', 'orig:DEF']);
+  });
+
+  it('stops buffering above a hole at max_buffered_bytes (tcp.reassembly_overflow) and still counts volume', async () => {
+    const log: string[] = [];
+    const segments: [number, string][] = [];
+    for (let i = 1; i <= 10; i++) segments.push([1 + i * 100, 'x'.repeat(100)]);
+    const { events, health } = await runCapture(pcap(stream(segments, { ack: false })), { max_buffered_bytes: 250 }, [recorder('echo', 7, log)]);
+    expect(health.anomalies.count('tcp.reassembly_overflow')).toBeGreaterThan(0);
+    // The hole below the buffered data was given up: delivery resumed above it.
+    expect(log.filter((l) => l.startsWith('orig:x')).join('').length).toBe(1000 + 'orig:'.length * 10);
+    expect(flows(events)[0]?.bytes_out).toBe(1100);
+  });
+
+  it('stops feeding an analyzer at inspect_depth (tcp.inspect_depth_reached) while counting every byte', async () => {
+    const log: string[] = [];
+    const { events, health } = await runCapture(pcap(stream([[1, 'a'.repeat(60)], [61, 'b'.repeat(60)]])), { inspect_depth: 100 }, [recorder('echo', 7, log)]);
+    expect(health.anomalies.count('tcp.inspect_depth_reached')).toBe(1);
+    expect(log.filter((l) => l.startsWith('orig:')).join('').length).toBe(100 + 'orig:'.length * 2);
+    expect(flows(events)[0]?.bytes_out).toBe(120);
+  });
+
+  it('hands an expected connection (an FTP data channel) to the announced analyzer', async () => {
+    const log: string[] = [];
+    const control: AppProtocol = {
+      name: 'ctl',
+      transport: 'tcp',
+      matches: (conn) => conn.dst_port === 7,
+      create(ctx) {
+        return {
+          data() {
+            ctx.confirm('ctl');
+            ctx.expect({ dst_ip: '10.0.0.2', dst_port: 2000, until: T + 60 }, (dataCtx) => recorder('ctl-data', 0, log).create(dataCtx));
+          },
+          gap() {},
+          end() {},
+        };
+      },
+    };
+    const data = tcpConversation({ sport: 41000, dport: 2000, request: 'file-bytes', t0: T + 1 });
+    const { events } = await runCapture(pcap([...stream([[1, 'PASV']]), ...data]), {}, [control]);
+    const dataFlow = flows(events).find((f) => f.dst_port === 2000);
+    expect(dataFlow?.service).toBe('ctl-data');
+    expect(log).toContain('orig:file-bytes');
+  });
+
+  it('drops the oldest expectation beyond max_expected (flow.expected_dropped)', async () => {
+    let n = 0;
+    const control: AppProtocol = {
+      name: 'ctl', transport: 'tcp', matches: () => true,
+      create: (ctx) => ({
+        data: () => {
+          for (let i = 0; i < 5; i++) ctx.expect({ dst_ip: '10.0.0.9', dst_port: 3000 + n++, until: T + 60 }, () => ({ data() {}, gap() {}, end() {} }));
+        },
+        gap() {},
+        end() {},
+      }),
+    };
+    const { health } = await runCapture(pcap(stream([[1, 'x']])), { max_expected: 2 }, [control]);
+    expect(health.anomalies.count('flow.expected_dropped')).toBe(3);
+  });
+
+  it('emits payload samples and totals for connections no analyzer takes', async () => {
+    const { events } = await runCapture(pcap(tcpConversation({ request: 'x'.repeat(300), response: 'y'.repeat(50) })), { payload_sample_bytes: 100 });
+    const payloads = events.filter((e): e is PayloadEvent => e.kind === 'payload');
+    expect(payloads.map((p) => [p.direction, p.sample.bytes.length, p.sample.total, p.context])).toEqual([
+      ['out', 100, 300, 'tcp.stream'],
+      ['in', 50, 50, 'tcp.stream'],
+    ]);
+  });
+
+  it('splits UDP conversations idle longer than udp_inactivity_timeout', async () => {
+    const records = [0, 30, 100].map((dt) => ({ ts: T + dt, data: udpFrame('10.0.0.1', '10.0.0.2', 5000, 6000, 'abc') }));
+    const result = flows((await runCapture(pcap(records))).events);
+    expect(result.map((f) => [f.pkts_out, f.bytes_out, f.conn_state, f.history])).toEqual([[2, 6, 'S0', 'D'], [1, 3, 'S0', 'D']]);
+  });
+
+  it('evicts the least recently active connection beyond max_flows, still measuring the big active flow', async () => {
+    const records: CaptureRecord[] = [];
+    const big = stream([]);
+    records.push(...big);
+    let seq = 1001;
+    for (let i = 0; i < 50; i++) {
+      records.push({ ts: T + 1 + i * 0.01, data: udpFrame('10.9.0.1', '10.9.0.2', 10000 + i, 53, 'q') });
+      records.push({ ts: T + 1 + i * 0.01 + 0.005, data: tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 7, seq, ack: 9001, flags: 'PA', payload: 'z'.repeat(1000) }) });
+      seq += 1000;
+    }
+    const { events, health } = await runCapture(pcap(records), { max_flows: 5 });
+    expect(health.anomalies.count('flow.evicted')).toBe(46);
+    const bigFlow = flows(events).find((f) => f.dst_port === 7);
+    expect(bigFlow?.bytes_out).toBe(50_000);
+  });
+
+  it('keeps network time monotonic: a packet from the past is counted, not a mass expiry', async () => {
+    const records = [
+      { ts: T, data: udpFrame('10.0.0.1', '10.0.0.2', 1, 2, 'a') },
+      { ts: T + 10, data: udpFrame('10.0.0.1', '10.0.0.2', 1, 2, 'a') },
+      { ts: T - 86_400, data: udpFrame('10.0.0.1', '10.0.0.2', 1, 2, 'a') },
+      { ts: T + 20, data: udpFrame('10.0.0.1', '10.0.0.2', 1, 2, 'a') },
+    ];
+    const { events, health } = await runCapture(pcap(records));
+    expect(health.anomalies.count('pcap.ts_non_monotonic')).toBe(1);
+    expect(flows(events)).toHaveLength(1);
+    expect(flows(events)[0]?.pkts_out).toBe(4);
+  });
+
+  it('starts a new connection when a SYN reuses the endpoints of a closed one', async () => {
+    const first = tcpConversation({ isn: 100 });
+    const second = tcpConversation({ isn: 900_000, t0: T + 2 });
+    const result = flows((await runCapture(pcap([...first, ...second]))).events);
+    expect(result.map((f) => f.conn_state)).toEqual(['SF', 'SF']);
+  });
+});

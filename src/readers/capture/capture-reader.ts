@@ -1,0 +1,118 @@
+// The packet-capture reader (pcap and pcapng, optionally gzip/zstd-compressed): frames records, decodes
+// packets, runs them through the flow table and yields the resulting flow, application and payload events
+// in batches. Every limit is a key of config section `readers.pcap` with a counter that says when it hit.
+import { z } from 'zod';
+import type { Event } from '../../core/events.js';
+import type { AppProtocol } from '../../protocols/analyzer.js';
+import { decodeLink, type DecodeContext } from '../../protocols/decode.js';
+import { FlowTable } from '../../protocols/flows/flow-table.js';
+import { FragmentReassembler } from '../../protocols/fragments.js';
+import { APP_PROTOCOLS } from '../../protocols/index.js';
+import type { ByteStream } from '../io/open.js';
+import type { ReadContext, Reader } from '../reader.js';
+import { CaptureFramer, captureFormatOf } from './framing.js';
+
+const count = (fallback: number, min = 0) => z.number().int().min(min).default(fallback);
+
+export const captureOptions = z.strictObject({
+  max_flows: count(500_000, 1).describe('connections tracked at once; least recently active evicted first (flow.evicted)'),
+  tcp_inactivity_timeout: count(300, 1).describe("seconds; Zeek's tcp_inactivity_timeout"),
+  udp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's udp_inactivity_timeout"),
+  icmp_inactivity_timeout: count(60, 1).describe("seconds; Zeek's icmp_inactivity_timeout"),
+  tcp_attempt_delay: count(5, 1).describe("seconds an unanswered SYN's connection lives; Zeek's tcp_attempt_delay"),
+  tcp_close_delay: count(5, 0).describe("seconds a closed connection lingers; Zeek's tcp_close_delay"),
+  max_buffered_bytes: count(1 << 20, 0).describe('out-of-order bytes buffered per TCP direction (tcp.reassembly_overflow)'),
+  overlap_window: count(1500, 0).describe('delivered bytes kept per direction to detect retransmissions with different data'),
+  inspect_depth: count(10 << 20, 0).describe('bytes per direction given to application analyzers (tcp.inspect_depth_reached)'),
+  payload_sample_bytes: count(4096, 0).describe('bytes per direction sampled into payload events'),
+  max_expected: count(1000, 1).describe('pending expected connections such as FTP data channels (flow.expected_dropped)'),
+  max_tunnel_depth: count(2, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth"),
+  max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
+  fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
+  max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
+});
+
+export type CaptureOptions = z.infer<typeof captureOptions>;
+
+/** Packets (decoded and run through the flow table) into events; shared by the reader and `exfilscope logs`. */
+export async function* captureEvents(
+  stream: ByteStream,
+  ctx: ReadContext<CaptureOptions>,
+  protocols: readonly AppProtocol[] = APP_PROTOCOLS,
+): AsyncIterable<Event[]> {
+  const { health, options } = ctx;
+  const anomalies = health.anomalies;
+  let batch: Event[] = [];
+  const flows = new FlowTable({
+    limits: options,
+    anomalies,
+    protocols,
+    emit: (event) => batch.push(event),
+    reader: 'pcap',
+    path: ctx.path,
+  });
+  const decode: DecodeContext = {
+    anomalies,
+    fragments: new FragmentReassembler(
+      { max_trackers: options.max_fragment_trackers, timeout: options.fragment_timeout, max_fragments: options.max_fragments },
+      anomalies,
+    ),
+    now: 0,
+  };
+  let snaplenNoted = false;
+  const framer = new CaptureFramer(ctx.path, anomalies, (record) => {
+    decode.now = flows.clock(record.ts, record.offset);
+    if (!snaplenNoted && record.data.length < record.wireLength) {
+      snaplenNoted = true;
+      health.notes.push('snaplen-limited capture: payload truncated; volumes come from IP/TCP lengths');
+    }
+    // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded.
+    let linktype = record.linktype;
+    let data = record.data;
+    for (let depth = 0; ; depth++) {
+      const packet = decodeLink(linktype, data, decode);
+      if (packet === undefined) break;
+      if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
+      if (packet.inner === undefined) break;
+      if (depth >= options.max_tunnel_depth) {
+        anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
+        break;
+      }
+      ({ linktype, data } = packet.inner);
+    }
+  });
+  let leftover: Buffer = Buffer.alloc(0);
+  let base = 0;
+  try {
+    for await (const chunk of stream) {
+      const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      const buf = leftover.length === 0 ? piece : Buffer.concat([leftover, piece]);
+      const used = framer.parse(buf, base);
+      // Copy the tail so a small leftover does not pin the whole chunk.
+      leftover = used === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(used));
+      base += used;
+      health.bytes = base;
+      health.records = framer.records;
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+    const note = framer.finish(leftover.length, base);
+    if (note !== undefined) health.notes.push(note);
+    health.bytes = base + leftover.length;
+  } finally {
+    // Connections seen before an unreadable tail are still reported.
+    health.records = framer.records;
+    flows.flushAll();
+    if (batch.length > 0) yield batch;
+  }
+}
+
+export const captureReader: Reader<CaptureOptions> = {
+  name: 'pcap',
+  description: 'packet captures: pcap (µs/ns, either byte order) and pcapng',
+  options: captureOptions,
+  sniff: (head) => captureFormatOf(head) !== undefined,
+  events: (stream, ctx) => captureEvents(stream, ctx),
+};

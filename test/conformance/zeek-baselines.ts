@@ -1,0 +1,211 @@
+// Harness for comparing our Zeek-format logs with Zeek's own btest baselines (../shared/data/zeek): finds the
+// traces mapped to a log kind, decodes each trace with our capture reader, matches our rows to Zeek's by
+// connection key and counts, per field, how many of Zeek's rows we reproduce. Used by conn.test.ts and by
+// the application-log conformance tests (http, dns, ftp, smtp).
+import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { AnomalyCounter } from '../../src/core/anomalies.js';
+import type { Event } from '../../src/core/events.js';
+import { newInputHealth } from '../../src/core/health.js';
+import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
+import { openInput } from '../../src/readers/io/open.js';
+import { tsvCell } from '../../src/sinks/zeek-logs/format.js';
+import type { ZeekLog } from '../../src/sinks/zeek-logs/zeek-log.js';
+import { sharedPath } from '../shared-data.js';
+
+export interface BaselineCase {
+  trace: string;
+  logType: string;
+  baseline: string;
+  test: string;
+  jsonLogs: boolean;
+  command: string;
+}
+
+/** Every (trace, baseline) pair of the mapping whose log type is `logType` (e.g. `conn`). */
+export function baselineCases(logType: string): BaselineCase[] {
+  const text = readFileSync(sharedPath('zeek', '_mapping', 'trace_to_log_baselines.tsv'), 'utf8');
+  const [, ...lines] = text.trimEnd().split('\n');
+  return lines
+    .map((line) => line.split('\t'))
+    .filter((cols) => cols[1] === logType)
+    .map((cols) => ({
+      trace: sharedPath('zeek', cols[0]!),
+      logType: cols[1]!,
+      baseline: sharedPath('zeek', cols[2]!),
+      test: cols[3]!,
+      jsonLogs: cols[5] === 'True',
+      command: cols[6] ?? '',
+    }));
+}
+
+/** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */
+export function exclusionReason(c: BaselineCase): string | undefined {
+  if (/\s-f\s/.test(c.command)) return 'Zeek ran with a BPF capture filter';
+  if (c.jsonLogs) return 'JSON baseline';
+  return undefined;
+}
+
+export interface ZeekTable {
+  fields: string[];
+  rows: string[][];
+}
+
+/** Reads a Zeek TSV log or a `zeek-cut` extract (first non-comment line = field names). */
+export function readZeekTsv(path: string): ZeekTable {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  let fields: string[] | undefined;
+  const rows: string[][] = [];
+  for (const line of lines) {
+    if (line.startsWith('#fields\t')) fields = line.split('\t').slice(1);
+    else if (line.startsWith('#') || line === '') continue;
+    else if (fields === undefined) fields = line.split('\t');
+    else rows.push(line.split('\t'));
+  }
+  return { fields: fields ?? [], rows };
+}
+
+/** Decodes a trace with default options (plus any given protocols) and returns every event and the anomalies. */
+export async function decodeTrace(path: string): Promise<{ events: Event[]; anomalies: AnomalyCounter; error?: string }> {
+  const health = newInputHealth(path);
+  const opened = await openInput(createReadStream(path));
+  const events: Event[] = [];
+  try {
+    for await (const batch of captureEvents(opened.stream, {
+      path,
+      health,
+      limits: { max_line_length: 1 << 20, max_consecutive_bad_lines: 1000 },
+      options: captureOptions.parse({}),
+    })) events.push(...batch);
+  } catch (err) {
+    return { events, anomalies: health.anomalies, error: (err as Error).message };
+  }
+  return { events, anomalies: health.anomalies };
+}
+
+/** Our rows of `log` as field → formatted cell. */
+export function ourRows(log: ZeekLog<any>, events: readonly Event[]): Map<string, string>[] {
+  const out: Map<string, string>[] = [];
+  for (const event of events) {
+    if (event.kind !== log.kind) continue;
+    const cells = log.row(event as never);
+    if (cells === undefined) continue;
+    out.push(new Map(log.fields.map((f, i) => [f.name, tsvCell(cells[i], f)])));
+  }
+  return out;
+}
+
+export interface FieldTally {
+  matched: number;
+  total: number;
+}
+
+export interface Comparison {
+  rows: number;
+  rowsAllMatch: number;
+  /** Rows matching on every field except `service` (which the application analyzers decide). */
+  rowsAllButService: number;
+  missing: number;
+  extra: number;
+  fields: Map<string, FieldTally>;
+  /** A few mismatches per field: baseline vs ours, with the case name. */
+  examples: Map<string, string[]>;
+}
+
+export function newComparison(): Comparison {
+  return { rows: 0, rowsAllMatch: 0, rowsAllButService: 0, missing: 0, extra: 0, fields: new Map(), examples: new Map() };
+}
+
+export type CellEquality = (field: string, zeek: string, ours: string) => boolean;
+
+export const exactOrDuration: CellEquality = (field, zeek, ours) => {
+  if (zeek === ours) return true;
+  if (field === 'duration' && zeek !== '-' && ours !== '-') return Math.abs(Number(zeek) - Number(ours)) <= 1e-6 + 1e-9;
+  return false;
+};
+
+/**
+ * Matches Zeek's rows to ours on `key` fields (greedily taking, among our rows with that key, the one
+ * agreeing on most fields) and tallies `compare` fields into `into`. Only fields in the baseline count.
+ */
+export function compareTable(
+  name: string, zeek: ZeekTable, ours: Map<string, string>[], key: readonly string[], compare: readonly string[],
+  into: Comparison, equal: CellEquality = exactOrDuration,
+): void {
+  const index = new Map<string, number>();
+  zeek.fields.forEach((f, i) => {
+    if (!index.has(f)) index.set(f, i);
+  });
+  const keyFields = key.filter((f) => index.has(f));
+  const fields = compare.filter((f) => index.has(f));
+  const pool = new Map<string, Map<string, string>[]>();
+  for (const row of ours) {
+    const k = keyFields.map((f) => row.get(f) ?? '-').join('|');
+    const list = pool.get(k);
+    if (list === undefined) pool.set(k, [row]);
+    else list.push(row);
+  }
+  for (const zrow of zeek.rows) {
+    into.rows++;
+    const k = keyFields.map((f) => zrow[index.get(f)!] ?? '-').join('|');
+    const candidates = pool.get(k) ?? [];
+    let best = -1;
+    let bestScore = -1;
+    candidates.forEach((row, i) => {
+      const score = fields.filter((f) => equal(f, zrow[index.get(f)!]!, row.get(f) ?? '-')).length;
+      if (score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    });
+    const mine = best >= 0 ? candidates.splice(best, 1)[0] : undefined;
+    if (mine === undefined) into.missing++;
+    let all = mine !== undefined;
+    let allButService = all;
+    for (const f of fields) {
+      const tally = into.fields.get(f) ?? { matched: 0, total: 0 };
+      into.fields.set(f, tally);
+      tally.total++;
+      const z = zrow[index.get(f)!]!;
+      const o = mine?.get(f) ?? '(no row)';
+      if (mine !== undefined && equal(f, z, o)) tally.matched++;
+      else {
+        all = false;
+        if (f !== 'service') allButService = false;
+        const list = into.examples.get(f) ?? [];
+        into.examples.set(f, list);
+        if (list.length < 8) list.push(`${name} [${k}]: zeek=${z} ours=${o}`);
+      }
+    }
+    if (all) into.rowsAllMatch++;
+    if (allButService) into.rowsAllButService++;
+  }
+  for (const rest of pool.values()) into.extra += rest.length;
+}
+
+export function rate(t: FieldTally): number {
+  return t.total === 0 ? 1 : t.matched / t.total;
+}
+
+/** The per-field table printed by the conformance tests (and pasted into CONFORMANCE.md). */
+export function formatComparison(title: string, c: Comparison): string {
+  const lines = [`${title}: ${c.rows} Zeek rows, ${c.missing} without a matching row of ours, ${c.extra} extra rows of ours`];
+  lines.push(`| field | matched | rows | rate |`, `|---|---|---|---|`);
+  lines.push(`| (all fields) | ${c.rowsAllMatch} | ${c.rows} | ${(100 * rate({ matched: c.rowsAllMatch, total: c.rows })).toFixed(1)} % |`);
+  if (c.fields.has('service')) lines.push(`| (all but service) | ${c.rowsAllButService} | ${c.rows} | ${(100 * rate({ matched: c.rowsAllButService, total: c.rows })).toFixed(1)} % |`);
+  for (const [field, t] of c.fields) lines.push(`| ${field} | ${t.matched} | ${t.total} | ${(100 * rate(t)).toFixed(1)} % |`);
+  return lines.join('\n');
+}
+
+/**
+ * The floor recorded in CONFORMANCE.md for `<log>.<field>` (percent), from lines like
+ * `conformance-floor conn.history 91.5`.
+ */
+export function recordedFloors(log: string): Map<string, number> {
+  const text = readFileSync(new URL('../../CONFORMANCE.md', import.meta.url), 'utf8');
+  const floors = new Map<string, number>();
+  for (const match of text.matchAll(/^conformance-floor (\S+)\.(\S+) ([0-9.]+)$/gm)) {
+    if (match[1] === log) floors.set(match[2]!, Number(match[3]));
+  }
+  return floors;
+}
