@@ -38,7 +38,11 @@ export interface StreamAnalyzer {
   end(ts: number): void;
 }
 
-/** Fed with each datagram of one UDP or ICMP conversation. */
+/**
+ * Fed with each datagram of one UDP or ICMP conversation: the UDP payload, or the ICMP/ICMPv6 data after
+ * the 8-byte header (the type is the connection's port as Zeek assigns it: orig_p for the originator's
+ * messages, resp_p for the responder's).
+ */
 export interface DatagramAnalyzer {
   datagram(dir: Direction, bytes: Uint8Array, ts: number): void;
   end(ts: number): void;
@@ -50,7 +54,7 @@ export type AnalyzerFactory = (ctx: AnalyzerContext) => StreamAnalyzer | Datagra
 export interface AppProtocol {
   /** Service name as Zeek writes it in conn.log (`http`, `dns`, `ftp`, `ftp-data`, `smtp`). */
   readonly name: string;
-  readonly transport: 'tcp' | 'udp';
+  readonly transport: 'tcp' | 'udp' | 'icmp';
   /**
    * True when this protocol should analyze the connection. `firstBytes` are the first payload bytes
    * seen (either direction, with the direction that sent them), so content can decide where ports cannot.

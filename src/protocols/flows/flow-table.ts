@@ -569,7 +569,7 @@ export class FlowTable {
 
   private datagram(conn: Connection, isOrig: boolean, bytes: Uint8Array, ts: number): void {
     const dir: Direction = isOrig ? 'orig' : 'resp';
-    if (!conn.analyzerDecided && conn.ipProto === IPPROTO_UDP) this.decide(conn, bytes, dir);
+    if (!conn.analyzerDecided && conn.ipProto !== IPPROTO_TCP) this.decide(conn, bytes, dir);
     const analyzer = conn.analyzer;
     if (analyzer !== undefined && 'datagram' in analyzer) analyzer.datagram(dir, bytes, ts);
     else this.sample(isOrig ? conn.orig : conn.resp, bytes);
@@ -586,7 +586,7 @@ export class FlowTable {
 
   private decide(conn: Connection, bytes: Uint8Array, dir: Direction): void {
     conn.analyzerDecided = true;
-    const transport = conn.ipProto === IPPROTO_TCP ? 'tcp' : 'udp';
+    const transport = conn.ipProto === IPPROTO_TCP ? 'tcp' : conn.ipProto === IPPROTO_UDP ? 'udp' : 'icmp';
     for (const protocol of this.options.protocols) {
       if (protocol.transport !== transport || !protocol.matches(conn.info, bytes, dir)) continue;
       conn.analyzer = protocol.create(this.context(conn));

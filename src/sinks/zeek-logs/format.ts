@@ -1,6 +1,7 @@
 // Zeek's ASCII log writer formats (logging/writers/ascii: TSV with `#` headers, or one JSON object per
 // line): separators, `-` for unset, `(empty)` for empty sets, and escaping of separators and non-printable
 // bytes as `\xNN` so a hostile string can never forge a column or a line.
+import { RAW_BYTE_BASE } from '../../protocols/common/text.js';
 import type { ZeekField, ZeekLog, ZeekValue } from './zeek-log.js';
 
 export type ZeekFormat = 'zeek-tsv' | 'zeek-json';
@@ -16,6 +17,7 @@ export function escapeTsv(text: string, inSet = false): string {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
+    else if (code >= RAW_BYTE_BASE && code <= RAW_BYTE_BASE + 0xff) out += `\\x${(code - RAW_BYTE_BASE).toString(16).padStart(2, '0')}`;
     else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || (inSet && ch === ',')) out += `\\x${code.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
@@ -36,6 +38,8 @@ export function tsvCell(value: ZeekValue, field: ZeekField): string {
   }
   if (typeof value === 'boolean') return value ? 'T' : 'F';
   if (typeof value === 'number') return formatNumber(value, field.type);
+  // Zeek writes an empty string as the empty-field marker, as it does an empty set.
+  if (value === '') return EMPTY;
   return escapeTsv(value as string);
 }
 

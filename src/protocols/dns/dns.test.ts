@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { DatagramAnalyzer, StreamAnalyzer } from '../analyzer.js';
+import { RecordingContext } from '../common/test-context.js';
+import { dnsProtocols } from './dns.js';
+import { DEFAULT_DNS_LIMITS, formatIPv6, parseDnsMessage } from './message.js';
+
+/** Wire-format name from dotted text. */
+function name(text: string): number[] {
+  const out: number[] = [];
+  for (const label of text.split('.').filter((l) => l !== '')) out.push(label.length, ...Buffer.from(label, 'latin1'));
+  return [...out, 0];
+}
+const u16 = (n: number): number[] => [n >> 8, n & 0xff];
+const u32 = (n: number): number[] => [...u16(n >>> 16), ...u16(n & 0xffff)];
+
+function message(id: number, flags: number, counts: [number, number], body: number[]): Uint8Array {
+  return Uint8Array.from([...u16(id), ...u16(flags), ...u16(counts[0]), ...u16(counts[1]), 0, 0, 0, 0, ...body]);
+}
+const question = (q: string, type = 1): number[] => [...name(q), ...u16(type), ...u16(1)];
+const rr = (owner: number[], type: number, ttl: number, rdata: number[]): number[] => [...owner, ...u16(type), 0, 1, ...u32(ttl), ...u16(rdata.length), ...rdata];
+const POINTER_TO_QNAME = [0xc0, 12];
+
+const conn = { uid: 'Cdns', proto: 'udp' as const, src_ip: '10.0.0.1', src_port: 5000, dst_ip: '10.0.0.53', dst_port: 53 };
+
+function udp(): { ctx: RecordingContext; dns: DatagramAnalyzer } {
+  const ctx = new RecordingContext(conn);
+  return { ctx, dns: dnsProtocols()[0]!.create(ctx) as DatagramAnalyzer };
+}
+
+describe('dns analyzer', () => {
+  it('pairs a query with its response and renders answers as Zeek does', () => {
+    const { ctx, dns } = udp();
+    dns.datagram('orig', message(0x1234, 0x0100, [1, 0], question('WWW.Example.COM')), 1);
+    const answers = [
+      ...rr(POINTER_TO_QNAME, 5, 300, name('edge.example.net')),
+      ...rr(POINTER_TO_QNAME, 1, 60, [192, 0, 2, 7]),
+      ...rr(POINTER_TO_QNAME, 28, 60, [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+      ...rr(POINTER_TO_QNAME, 16, 10, [3, 0x61, 0x62, 0x63, 2, 0x64, 0x65]),
+    ];
+    dns.datagram('resp', message(0x1234, 0x8180, [1, 4], [...question('WWW.Example.COM'), ...answers]), 2);
+    dns.end(3);
+    expect(ctx.of('dns')).toEqual([expect.objectContaining({
+      ts: 1, trans_id: 0x1234, query: 'www.example.com', qtype: 1, qtype_name: 'A', rcode: 0, rcode_name: 'NOERROR',
+      answers: ['edge.example.net', '192.0.2.7', '2001:db8::1', 'TXT 3 abc TXT 2 de'], ttls: [300, 60, 60, 10], proto: 'udp',
+    })]);
+    expect(ctx.of('payload').map((p) => [p.context, p.direction])).toEqual([['dns.qname', 'out'], ['dns.qname', 'in'], ['dns.txt', 'in'], ['dns.txt', 'in']]);
+  });
+
+  it('logs unanswered queries at the end and responses without a query', () => {
+    const { ctx, dns } = udp();
+    dns.datagram('orig', message(1, 0x0100, [1, 0], question('a.test', 28)), 1);
+    dns.datagram('resp', message(2, 0x8183, [1, 0], question('b.test')), 2);
+    dns.end(3);
+    // As in Zeek, a response seen without its query gives the name but not the query type.
+    expect(ctx.of('dns').map((e) => [e.query, e.qtype_name, e.rcode_name])).toEqual([['b.test', undefined, 'NXDOMAIN'], ['a.test', 'AAAA', undefined]]);
+  });
+
+  it('names a question-less response by its first answer, and skips records Zeek does not log', () => {
+    const { ctx, dns } = udp();
+    const answers = [...rr(name('printer.local'), 1, 120, [192, 168, 0, 2]), ...rr([0xc0, 12], 11, 120, [1, 2, 3, 4, 6])];
+    dns.datagram('resp', message(0, 0x8400, [0, 2], answers), 1);
+    expect(ctx.of('dns')[0]).toMatchObject({ query: 'printer.local', answers: ['192.168.0.2'], ttls: [120] });
+  });
+
+  it('does not pair an answer for another name with a pending query of the same id (mDNS)', () => {
+    const { ctx, dns } = udp();
+    dns.datagram('orig', message(0, 0x0000, [1, 0], question('initial-query-a.local')), 1);
+    dns.datagram('orig', message(0, 0x8400, [0, 1], rr(name('unrelated-reply-a.local'), 1, 120, [192, 168, 0, 2])), 2);
+    dns.end(3);
+    expect(ctx.of('dns').map((e) => [e.query, e.qtype_name, e.answers])).toEqual([
+      ['unrelated-reply-a.local', undefined, ['192.168.0.2']], ['initial-query-a.local', 'A', undefined],
+    ]);
+  });
+
+  it('decodes NetBIOS name service names as Zeek does', () => {
+    const ctx = new RecordingContext({ ...conn, src_port: 137, dst_port: 137 });
+    const dns = dnsProtocols()[0]!.create(ctx) as DatagramAnalyzer;
+    const encoded = [...Buffer.from('WORKGROUP      \x1d', 'latin1')].flatMap((b) => [0x41 + (b >> 4), 0x41 + (b & 15)]);
+    dns.datagram('orig', message(5, 0x0110, [1, 0], [32, ...encoded, 0, 0, 32, 0, 1]), 1);
+    dns.end(2);
+    expect(ctx.of('dns')[0]).toMatchObject({ query: 'workgroup'.toUpperCase(), qtype_name: 'NIMLOC' });
+  });
+
+  it('keeps __proto__ as an ordinary label and key', () => {
+    const { ctx, dns } = udp();
+    dns.datagram('orig', message(7, 0x0100, [1, 0], question('__proto__.constructor')), 1);
+    dns.datagram('resp', message(7, 0x8180, [1, 0], question('__proto__.constructor')), 2);
+    expect(ctx.of('dns')[0]!.query).toBe('__proto__.constructor');
+  });
+
+  it('reads length-prefixed messages over TCP split at every byte boundary', () => {
+    const query = message(9, 0x0100, [1, 0], question('t.example'));
+    const response = message(9, 0x8180, [1, 1], [...question('t.example'), ...rr(POINTER_TO_QNAME, 1, 5, [1, 2, 3, 4])]);
+    const stream = Uint8Array.from([...u16(query.length), ...query]);
+    const reply = Uint8Array.from([...u16(response.length), ...response]);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const ctx = new RecordingContext({ ...conn, proto: 'tcp' });
+      const dns = dnsProtocols()[1]!.create(ctx) as StreamAnalyzer;
+      dns.data('orig', stream.subarray(0, cut), 1);
+      dns.data('orig', stream.subarray(cut), 1);
+      dns.data('resp', reply.subarray(0, cut), 2);
+      dns.data('resp', reply.subarray(cut), 2);
+      dns.end(3);
+      expect(ctx.of('dns').map((e) => [e.query, e.answers])).toEqual([['t.example', ['1.2.3.4']]]);
+    }
+  });
+
+  it('formats IPv6 addresses as RFC 5952 / inet_ntop do', () => {
+    const addr = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
+    expect(formatIPv6(addr('fe800000000000000200deff fead beef'.replace(/ /g, '')))).toBe('fe80::200:deff:fead:beef');
+    expect(formatIPv6(addr('00000000000000000000ffffc0000201'))).toBe('::ffff:192.0.2.1');
+    expect(formatIPv6(addr('20010db8000000010000000000000001'))).toBe('2001:db8:0:1::1');
+    expect(formatIPv6(addr('00000000000000000000000000000000'))).toBe('::');
+  });
+
+  describe('hostile messages (RELIABILITY D23, D31)', () => {
+    const anomalies = (msg: Uint8Array): { codes: string[]; parsed: ReturnType<typeof parseDnsMessage> } => {
+      const codes: string[] = [];
+      const parsed = parseDnsMessage(msg, DEFAULT_DNS_LIMITS, (c) => codes.push(c));
+      return { codes, parsed };
+    };
+
+    it('stops a compression pointer to itself', () => {
+      const { codes, parsed } = anomalies(message(1, 0x8180, [1, 0], [0xc0, 12, 0, 1, 0, 1]));
+      expect(codes).toContain('dns.name_loop');
+      expect(parsed?.question?.name).toBe('');
+    });
+
+    it('stops a ping-pong pair of pointers', () => {
+      // Question: label "a" then pointer to offset 17, where an answer name points back to 12.
+      const body = [1, 0x61, 0xc0, 17, 0, 1, 0, 1, 1, 0x62, 0xc0, 12];
+      const { codes } = anomalies(message(1, 0x8180, [1, 0], body));
+      expect(codes).toContain('dns.name_loop');
+    });
+
+    it('cuts a name of 300 labels at the name cap', () => {
+      const labels = Array.from({ length: 300 }, () => 'x').join('.');
+      const { codes, parsed } = anomalies(message(1, 0x0100, [1, 0], question(labels)));
+      expect(codes).toContain('dns.name_too_long');
+      expect(parsed!.question!.name.length).toBeLessThanOrEqual(255);
+      expect(parsed!.question!.qtype).toBe(1);
+    });
+
+    it('bounds work by bytes when qdcount and ancount say 65535', () => {
+      const { codes, parsed } = anomalies(message(1, 0x8180, [65_535, 65_535], question('one.test')));
+      expect(parsed!.question!.name).toBe('one.test');
+      expect(codes).toEqual(['dns.truncated']);
+    });
+
+    it('rejects reserved label types and short headers', () => {
+      expect(anomalies(message(1, 0x0100, [1, 0], [0x41, 0, 0, 1, 0, 1])).codes).toContain('dns.bad_label');
+      expect(anomalies(Uint8Array.from([1, 2, 3])).codes).toEqual(['dns.truncated']);
+    });
+
+    it('bounds pending queries per connection', () => {
+      const ctx = new RecordingContext(conn);
+      const dns = dnsProtocols({ ...DEFAULT_DNS_LIMITS, max_pending_queries: 3 })[0]!.create(ctx) as DatagramAnalyzer;
+      for (let id = 0; id < 10; id++) dns.datagram('orig', message(id, 0x0100, [1, 0], question(`q${id}.test`)), id);
+      expect(ctx.count('dns.too_many_pending')).toBe(7);
+      expect(ctx.of('dns').map((e) => e.trans_id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      dns.end(20);
+      expect(ctx.of('dns')).toHaveLength(10);
+    });
+  });
+});

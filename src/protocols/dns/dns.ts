@@ -1,0 +1,211 @@
+// DNS analyzers for UDP datagrams and TCP streams (RFC 1035 §4.2.2: two-byte length prefix per message),
+// producing Zeek dns.log semantics: one event per query, completed by its response (matched on
+// transaction id) or logged unanswered when the conversation ends. Pending queries are bounded per
+// connection and kept in a Map keyed by transaction id.
+import type { DnsEvent } from '../../core/events.js';
+import type { AnalyzerContext, AppProtocol, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
+import { connFields, emitPayload } from '../common/payload.js';
+import type { DnsLimits, DnsMessage } from './message.js';
+import { DEFAULT_DNS_LIMITS, parseDnsMessage } from './message.js';
+import { qtypeName, rcodeName } from './names.js';
+
+interface Pending {
+  ts: number;
+  query: DnsMessage;
+}
+
+/** Shared by the UDP and TCP front ends: decodes messages and pairs queries with responses. */
+class DnsConversation {
+  private readonly pending = new Map<number, Pending[]>();
+  private pendingCount = 0;
+
+  /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
+  private readonly netbios: boolean;
+
+  constructor(private readonly ctx: AnalyzerContext, private readonly limits: DnsLimits) {
+    this.netbios = ctx.conn.dst_port === NETBIOS_NS_PORT || ctx.conn.src_port === NETBIOS_NS_PORT;
+  }
+
+  message(dir: Direction, bytes: Uint8Array, ts: number): void {
+    const msg = parseDnsMessage(bytes, this.limits, (code) => this.ctx.anomaly(code));
+    if (msg === undefined) return;
+    this.ctx.confirm('dns');
+    if (msg.question !== undefined && msg.question.raw.length > 0) {
+      emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });
+    }
+    for (const txt of msg.txt) emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.txt' }, { bytes: txt, total: txt.length });
+    if (!msg.response) {
+      this.addPending(msg, ts);
+      return;
+    }
+    // A response answers the pending query with its id and the same question; unsolicited mDNS answers
+    // (id 0, another name) stay separate rows, as in Zeek.
+    const queue = this.pending.get(msg.id);
+    const index = queue?.findIndex((p) => p.query.question?.name === msg.question?.name) ?? -1;
+    const query = index === -1 ? undefined : queue!.splice(index, 1)[0];
+    if (query !== undefined) {
+      this.pendingCount--;
+      if (queue!.length === 0) this.pending.delete(msg.id);
+    }
+    this.emit(query?.ts ?? ts, query?.query, msg);
+  }
+
+  end(): void {
+    for (const queue of this.pending.values()) for (const p of queue) this.emit(p.ts, p.query, undefined);
+    this.pending.clear();
+    this.pendingCount = 0;
+  }
+
+  private addPending(msg: DnsMessage, ts: number): void {
+    if (this.pendingCount >= this.limits.max_pending_queries) {
+      this.ctx.anomaly('dns.too_many_pending');
+      const oldest = this.oldestPending();
+      if (oldest !== undefined) this.emit(oldest.ts, oldest.query, undefined);
+    }
+    const queue = this.pending.get(msg.id);
+    if (queue === undefined) this.pending.set(msg.id, [{ ts, query: msg }]);
+    else queue.push({ ts, query: msg });
+    this.pendingCount++;
+  }
+
+  private oldestPending(): Pending | undefined {
+    let oldestId: number | undefined;
+    let oldest: Pending | undefined;
+    for (const [id, queue] of this.pending) {
+      const head = queue[0]!;
+      if (oldest === undefined || head.ts < oldest.ts) {
+        oldest = head;
+        oldestId = id;
+      }
+    }
+    if (oldestId === undefined) return undefined;
+    const queue = this.pending.get(oldestId)!;
+    queue.shift();
+    if (queue.length === 0) this.pending.delete(oldestId);
+    this.pendingCount--;
+    return oldest;
+  }
+
+  private emit(ts: number, query: DnsMessage | undefined, response: DnsMessage | undefined): void {
+    // Zeek takes the query name from the response when the query was not seen, or from the first answer
+    // when there is no question at all; the query type only from a query.
+    let name = query?.question?.name ?? response?.question?.name ?? response?.firstOwner ?? '';
+    if (this.netbios) name = decodeNetbiosName(name);
+    const event: DnsEvent = {
+      kind: 'dns', ...connFields(this.ctx, ts), proto: this.ctx.conn.proto, trans_id: (query ?? response)!.id, query: name,
+    };
+    if (query?.question !== undefined) {
+      event.qtype = query.question.qtype;
+      event.qtype_name = qtypeName(query.question.qtype);
+    }
+    if (response !== undefined) {
+      event.rcode = response.rcode;
+      event.rcode_name = rcodeName(response.rcode);
+      if (response.answers.length > 0) {
+        event.answers = response.answers;
+        event.ttls = response.ttls;
+      }
+    }
+    this.ctx.emit(event);
+  }
+}
+
+const NETBIOS_NS_PORT = 137;
+
+/**
+ * RFC 1001 §14.1 first-level decoding as Zeek's decode_netbios_name does it: pairs of letters `A`–`P` are
+ * nibbles of 16 bytes; the name is the first 15 (the 16th is the service suffix) up to the first byte that
+ * is not a letter, digit or punctuation (the space padding).
+ */
+export function decodeNetbiosName(name: string): string {
+  let out = '';
+  for (let i = 0; i < 15; i++) {
+    const hi = name.charCodeAt(2 * i) & ~0x20;
+    const lo = name.charCodeAt(2 * i + 1) & ~0x20;
+    if (!(hi >= 0x41 && hi <= 0x50 && lo >= 0x41 && lo <= 0x50)) break;
+    const byte = ((hi - 0x41) << 4) | (lo - 0x41);
+    if (byte >= 3 && (byte <= 0x20 || byte >= 0x7f)) break;
+    out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+class DnsDatagramAnalyzer implements DatagramAnalyzer {
+  private readonly conversation: DnsConversation;
+
+  constructor(ctx: AnalyzerContext, limits: DnsLimits) {
+    this.conversation = new DnsConversation(ctx, limits);
+  }
+
+  datagram(dir: Direction, bytes: Uint8Array, ts: number): void {
+    this.conversation.message(dir, bytes, ts);
+  }
+
+  end(): void {
+    this.conversation.end();
+  }
+}
+
+/** Reassembles length-prefixed messages per direction; the 16-bit prefix bounds each buffer to 64 KiB. */
+class DnsStreamAnalyzer implements StreamAnalyzer {
+  private readonly conversation: DnsConversation;
+  private readonly buffers: Record<Direction, { data: Uint8Array; have: number; prefix: boolean }> = {
+    orig: { data: new Uint8Array(2), have: 0, prefix: true },
+    resp: { data: new Uint8Array(2), have: 0, prefix: true },
+  };
+  private readonly lost: Record<Direction, boolean> = { orig: false, resp: false };
+
+  constructor(private readonly ctx: AnalyzerContext, limits: DnsLimits) {
+    this.conversation = new DnsConversation(ctx, limits);
+  }
+
+  data(dir: Direction, bytes: Uint8Array, ts: number): void {
+    if (this.lost[dir]) return;
+    const buf = this.buffers[dir];
+    let pos = 0;
+    while (pos < bytes.length) {
+      const take = Math.min(buf.data.length - buf.have, bytes.length - pos);
+      buf.data.set(bytes.subarray(pos, pos + take), buf.have);
+      buf.have += take;
+      pos += take;
+      if (buf.have < buf.data.length) break;
+      if (buf.prefix) {
+        const length = (buf.data[0]! << 8) | buf.data[1]!;
+        buf.data = new Uint8Array(length);
+        buf.have = 0;
+        buf.prefix = false;
+        if (length > 0) continue;
+      } else this.conversation.message(dir, buf.data, ts);
+      buf.data = new Uint8Array(2);
+      buf.have = 0;
+      buf.prefix = true;
+    }
+  }
+
+  gap(dir: Direction): void {
+    // Message boundaries cannot be found again after a gap: stop reading this direction.
+    this.ctx.anomaly('dns.content_gap');
+    this.lost[dir] = true;
+  }
+
+  end(): void {
+    this.conversation.end();
+  }
+}
+
+/** DNS over UDP (port 53, NetBIOS name service 137, mDNS 5353, LLMNR 5355) and TCP (port 53). */
+export function dnsProtocols(limits: DnsLimits = DEFAULT_DNS_LIMITS): AppProtocol[] {
+  const ports = new Set([53, 137, 5353, 5355]);
+  return [
+    {
+      name: 'dns', transport: 'udp',
+      matches: (conn) => ports.has(conn.dst_port) || ports.has(conn.src_port),
+      create: (ctx) => new DnsDatagramAnalyzer(ctx, limits),
+    },
+    {
+      name: 'dns', transport: 'tcp',
+      matches: (conn) => conn.dst_port === 53,
+      create: (ctx) => new DnsStreamAnalyzer(ctx, limits),
+    },
+  ];
+}

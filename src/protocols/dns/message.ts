@@ -1,0 +1,242 @@
+// DNS message decoding (RFC 1035 §4.1): header, questions and answer records, with name compression
+// (§4.1.4). Names are read by an iterative walker whose pointers must jump strictly backwards, so a
+// pointer to itself or a ping-pong pair (RELIABILITY D23) ends as `dns.name_loop` in bounded steps; a name
+// over 255 bytes (§2.3.4) stops as `dns.name_too_long`. The counts in the header are only upper bounds:
+// records are read while bytes remain, so work is bounded by the message size, never by qdcount/ancount.
+import type { AnomalyCode } from '../../core/anomalies.js';
+import { protocolText } from '../common/text.js';
+
+export interface DnsLimits {
+  /** Longest name in wire bytes (RFC 1035: 255); longer names are cut and counted. */
+  max_name_length: number;
+  /** Answer records rendered per message; the rest are skipped (`dns.too_many_answers`). */
+  max_answers: number;
+  /** Queries awaiting a response per connection (Zeek `DNS::max_pending_queries`); the oldest is logged unanswered. */
+  max_pending_queries: number;
+}
+
+export const DEFAULT_DNS_LIMITS: DnsLimits = { max_name_length: 255, max_answers: 100, max_pending_queries: 50 };
+
+export interface DnsMessage {
+  id: number;
+  response: boolean;
+  opcode: number;
+  rcode: number;
+  question?: { name: string; qtype: number; qclass: number; raw: Uint8Array };
+  /** Owner name of the first answer, which Zeek logs as the query of a message without a question. */
+  firstOwner?: string;
+  /** Answer-section records rendered as Zeek renders them, with their TTLs. */
+  answers: string[];
+  ttls: number[];
+  /** TXT strings of the answers, raw, for content analysis. */
+  txt: Uint8Array[];
+}
+
+type Anomaly = (code: AnomalyCode) => void;
+
+const HEADER = 12;
+const ASCII_UPPER_A = 0x41;
+const ASCII_UPPER_Z = 0x5a;
+
+/** Decodes one message; undefined when even the header or question is unusable (counted). */
+export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Anomaly): DnsMessage | undefined {
+  if (msg.length < HEADER) {
+    anomaly('dns.truncated');
+    return undefined;
+  }
+  const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  const flags = view.getUint16(2);
+  const qdcount = view.getUint16(4);
+  const ancount = view.getUint16(6);
+  const result: DnsMessage = {
+    id: view.getUint16(0), response: (flags & 0x8000) !== 0, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf,
+    answers: [], ttls: [], txt: [],
+  };
+  let pos = HEADER;
+  for (let i = 0; i < qdcount; i++) {
+    const name = readName(msg, pos, limits, anomaly);
+    if (name === undefined || name.end + 4 > msg.length) {
+      anomaly('dns.truncated');
+      // A response without a usable question still carries its rcode; a query without one carries nothing.
+      return i > 0 || result.response ? result : undefined;
+    }
+    if (i === 0) result.question = { name: name.text, qtype: view.getUint16(name.end), qclass: view.getUint16(name.end + 2), raw: name.raw };
+    pos = name.end + 4;
+  }
+  for (let i = 0; i < ancount; i++) {
+    const name = readName(msg, pos, limits, anomaly);
+    if (name === undefined || name.end + 10 > msg.length) {
+      anomaly('dns.truncated');
+      break;
+    }
+    const type = view.getUint16(name.end);
+    const ttl = view.getUint32(name.end + 4);
+    const rdlength = view.getUint16(name.end + 8);
+    const rdata = name.end + 10;
+    if (rdata + rdlength > msg.length) {
+      anomaly('dns.truncated');
+      break;
+    }
+    pos = rdata + rdlength;
+    if (type === 41) continue; // OPT pseudo-record (EDNS), not an answer
+    result.firstOwner ??= name.text;
+    if (result.answers.length === limits.max_answers) {
+      anomaly('dns.too_many_answers');
+      break;
+    }
+    const rendered = renderRdata(msg, view, type, rdata, rdlength, limits, anomaly, result.txt);
+    if (rendered === undefined) continue;
+    result.answers.push(rendered);
+    result.ttls.push(ttl);
+  }
+  return result;
+}
+
+interface Name {
+  text: string;
+  /** Offset after the name at its original position (after the first pointer, if any). */
+  end: number;
+  /** The name's labels as sent, dot-joined, for content analysis. */
+  raw: Uint8Array;
+}
+
+/**
+ * Reads a possibly compressed name. Each pointer must target an offset before the start of the label run
+ * that contained it, so the walk always moves backwards and terminates; a violation is a loop.
+ */
+export function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): Name | undefined {
+  const out: number[] = [];
+  let pos = start;
+  let runStart = start;
+  let end = -1;
+  for (;;) {
+    if (pos >= msg.length) return undefined;
+    const len = msg[pos]!;
+    if (len === 0) {
+      if (end === -1) end = pos + 1;
+      break;
+    }
+    const kind = len & 0xc0;
+    if (kind === 0xc0) {
+      if (pos + 1 >= msg.length) return undefined;
+      const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
+      if (end === -1) end = pos + 2;
+      if (target >= runStart) {
+        anomaly('dns.name_loop');
+        break;
+      }
+      pos = target;
+      runStart = target;
+      continue;
+    }
+    if (kind !== 0) {
+      // 0x40 and 0x80 label types are reserved/obsolete (RFC 6891 §5).
+      anomaly('dns.bad_label');
+      if (end === -1) end = pos + 1;
+      break;
+    }
+    if (pos + 1 + len > msg.length) return undefined;
+    if (out.length + len + (out.length > 0 ? 1 : 0) > limits.max_name_length) {
+      anomaly('dns.name_too_long');
+      if (end === -1) end = skipName(msg, pos);
+      break;
+    }
+    if (out.length > 0) out.push(0x2e);
+    for (let i = pos + 1; i <= pos + len; i++) out.push(msg[i]!);
+    pos += 1 + len;
+  }
+  const raw = Uint8Array.from(out);
+  // Zeek logs names in lower case; only ASCII letters are folded so other bytes stay as sent.
+  const lower = Uint8Array.from(out, (c) => (c >= ASCII_UPPER_A && c <= ASCII_UPPER_Z ? c + 32 : c));
+  return { text: protocolText(lower), end, raw };
+}
+
+/** Where an uncompressed label run ends (after its terminator or first pointer), for cut-short names. */
+function skipName(msg: Uint8Array, pos: number): number {
+  while (pos < msg.length) {
+    const len = msg[pos]!;
+    if (len === 0) return pos + 1;
+    if ((len & 0xc0) !== 0) return pos + 2;
+    pos += 1 + len;
+  }
+  return msg.length;
+}
+
+/**
+ * One answer as Zeek's dns.log `answers` shows it (base/protocols/dns/main.zeek reply handlers); undefined
+ * for the types Zeek's base scripts do not log (WKS, TKEY, unknown types).
+ */
+function renderRdata(
+  msg: Uint8Array, view: DataView, type: number, at: number, len: number, limits: DnsLimits, anomaly: Anomaly, txt: Uint8Array[],
+): string | undefined {
+  const name = (offset: number): string => readName(msg, offset, limits, anomaly)?.text ?? '';
+  switch (type) {
+    case 1:
+      return len === 4 ? `${msg[at]}.${msg[at + 1]}.${msg[at + 2]}.${msg[at + 3]}` : undefined;
+    case 28:
+      return len === 16 ? formatIPv6(msg.subarray(at, at + 16)) : undefined;
+    case 2: case 5: case 12: case 39:
+      return name(at);
+    case 15:
+      return len > 2 ? name(at + 2) : undefined;
+    case 33:
+      return len > 6 ? name(at + 6) : undefined;
+    case 6:
+      return name(at);
+    case 16: case 99: {
+      const parts: string[] = [];
+      let p = at;
+      while (p < at + len) {
+        const n = Math.min(msg[p]!, at + len - p - 1);
+        const text = msg.subarray(p + 1, p + 1 + n);
+        txt.push(text);
+        parts.push(`${type === 16 ? 'TXT' : 'SPF'} ${n} ${protocolText(text)}`);
+        p += 1 + n;
+      }
+      return parts.join(' ');
+    }
+    case 43:
+      return len >= 4 ? `DS ${msg[at + 2]} ${msg[at + 3]}` : undefined;
+    case 46:
+      return len >= 18 ? `RRSIG ${view.getUint16(at)} ${name(at + 18)}` : undefined;
+    case 48:
+      return len >= 4 ? `DNSKEY ${msg[at + 3]}` : undefined;
+    case 50:
+      return 'NSEC3';
+    case 51:
+      return 'NSEC3PARAM';
+    case 44:
+      return len >= 2 ? `SSHFP: ${Buffer.from(msg.subarray(at + 2, at + len)).toString('hex')}` : undefined;
+    case 65534:
+      return 'BIND9 signing signal';
+    default:
+      return undefined;
+  }
+}
+
+/** RFC 5952 text form: lower-case hex, longest run (≥ 2) of zero groups as `::`, dotted IPv4 for mapped addresses. */
+export function formatIPv6(addr: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((addr[i]! << 8) | addr[i + 1]!);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}`;
+  }
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}

@@ -1,0 +1,169 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { StreamAnalyzer } from '../analyzer.js';
+import { RecordingContext, bytes, feed, feedSplitAt } from '../common/test-context.js';
+import { DEFAULT_HTTP_LIMITS, httpProtocol } from './http.js';
+import type { HttpLimits } from './http.js';
+
+function analyzer(limits: Partial<HttpLimits> = {}): { ctx: RecordingContext; http: StreamAnalyzer } {
+  const ctx = new RecordingContext();
+  const http = httpProtocol({ ...DEFAULT_HTTP_LIMITS, ...limits }).create(ctx) as StreamAnalyzer;
+  return { ctx, http };
+}
+
+const GET = 'GET /index.html?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: curl/8\r\nReferer: http://r.example/\r\n\r\n';
+const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello';
+
+describe('http analyzer', () => {
+  it('logs a request/response pair with Zeek http.log fields', () => {
+    const { ctx, http } = analyzer();
+    feed(http, [['orig', GET], ['resp', OK]]);
+    const [tx] = ctx.of('http');
+    expect(ctx.of('http')).toHaveLength(1);
+    expect(tx).toMatchObject({
+      method: 'GET', uri: '/index.html?q=1', host_header: 'example.com:8080', user_agent: 'curl/8',
+      referrer: 'http://r.example/', status_code: 200, request_body_len: 0, response_body_len: 5, uid: 'Ctest',
+    });
+    expect(ctx.services).toEqual(['http']);
+    const [payload] = ctx.of('payload');
+    expect(payload).toMatchObject({ context: 'http.response_body', direction: 'in', sample: { total: 5 } });
+    expect(ctx.of('file_transfer')[0]).toMatchObject({ is_orig: false, mime_type: 'text/plain', seen_bytes: 5, src_ip: '192.0.2.9' });
+  });
+
+  it('gives the same result when every message is split at every byte boundary', () => {
+    const request = bytes(GET);
+    const response = bytes(OK);
+    for (let cut = 0; cut <= request.length; cut++) {
+      const { ctx, http } = analyzer();
+      feedSplitAt(http, 'orig', request, cut);
+      feedSplitAt(http, 'resp', response, Math.min(cut, response.length));
+      http.end(3);
+      expect(ctx.of('http')).toHaveLength(1);
+      expect(ctx.of('http')[0]).toMatchObject({ uri: '/index.html?q=1', status_code: 200, response_body_len: 5 });
+    }
+  });
+
+  it('pairs pipelined requests with responses in order', () => {
+    const { ctx, http } = analyzer();
+    const requests = ['/a', '/b', '/c'].map((u) => `GET ${u} HTTP/1.1\r\nHost: h\r\n\r\n`).join('');
+    const responses = [3, 1, 2].map((n) => `HTTP/1.1 200 OK\r\nContent-Length: ${n}\r\n\r\n${'x'.repeat(n)}`).join('');
+    feed(http, [['orig', requests], ['resp', responses]], 7);
+    expect(ctx.of('http').map((e) => [e.uri, e.response_body_len])).toEqual([['/a', 3], ['/b', 1], ['/c', 2]]);
+  });
+
+  it('decodes chunked bodies and keeps request body bytes as a sample and payload', () => {
+    const { ctx, http } = analyzer();
+    const post = 'POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nabcd\r\n3\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\n';
+    feed(http, [['orig', post], ['resp', 'HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n']], 3);
+    const [tx] = ctx.of('http');
+    expect(tx).toMatchObject({ method: 'POST', request_body_len: 7, status_code: 201 });
+    expect(Buffer.from(tx!.request_body!.bytes).toString()).toBe('abcdefg');
+    expect(ctx.of('payload')[0]).toMatchObject({ context: 'http.request_body', direction: 'out', sample: { total: 7 } });
+  });
+
+  it('reads a response without length until the connection closes, and HEAD responses as empty', () => {
+    const { ctx, http } = analyzer();
+    feed(http, [['orig', 'HEAD / HTTP/1.1\r\n\r\nGET /x HTTP/1.0\r\n\r\n'], ['resp', 'HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\nHTTP/1.0 200 OK\r\n\r\nrest of body']]);
+    expect(ctx.of('http').map((e) => [e.method, e.response_body_len])).toEqual([['HEAD', 0], ['GET', 12]]);
+  });
+
+  it('keeps the final status after 100 Continue', () => {
+    const { ctx, http } = analyzer();
+    feed(http, [['orig', 'PUT /f HTTP/1.1\r\nContent-Length: 2\r\n\r\nok'], ['resp', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n']]);
+    expect(ctx.of('http')[0]).toMatchObject({ status_code: 204, request_body_len: 2 });
+  });
+
+  it('counts a gap inside a sized body and stays in sync for the next message', () => {
+    const { ctx, http } = analyzer();
+    http.data('orig', bytes('GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n'), 1);
+    http.data('resp', bytes('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab'), 1);
+    http.gap('resp', 5, 2);
+    http.data('resp', bytes('xyzHTTP/1.1 404 NF\r\nContent-Length: 0\r\n\r\n'), 3);
+    http.end(4);
+    expect(ctx.of('http').map((e) => [e.uri, e.status_code, e.response_body_len])).toEqual([['/1', 200, 10], ['/2', 404, 0]]);
+    expect(ctx.of('file_transfer')[0]).toMatchObject({ missing_bytes: 5, seen_bytes: 5 });
+  });
+
+  it('decodes gzip content under caps and measures the wire bytes', () => {
+    const { ctx, http } = analyzer();
+    const plain = 'secret '.repeat(100);
+    const gz = gzipSync(plain);
+    const head = `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`;
+    feed(http, [['orig', 'GET / HTTP/1.1\r\n\r\n'], ['resp', Buffer.concat([bytes(head), gz])]], 50);
+    expect(ctx.of('http')[0]!.response_body_len).toBe(plain.length);
+    const payloads = ctx.of('payload');
+    expect(payloads.map((p) => [p.context, p.sample.total])).toEqual([['http.response_body', gz.length], ['http.response_body.decoded', plain.length]]);
+  });
+
+  it('caps a gzip bomb (decompress.capped) and falls back to the wire size', () => {
+    const { ctx, http } = analyzer();
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+    const head = `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${bomb.length}\r\n\r\n`;
+    feed(http, [['orig', 'GET / HTTP/1.1\r\n\r\n'], ['resp', Buffer.concat([bytes(head), bomb])]]);
+    expect(ctx.count('decompress.capped')).toBe(1);
+    expect(ctx.of('http')[0]!.response_body_len).toBe(bomb.length);
+  });
+
+  it('refuses more content-encoding layers than the cap', () => {
+    const { ctx, http } = analyzer({ max_encoding_layers: 1 });
+    const twice = gzipSync(gzipSync('x'));
+    const head = `HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip\r\nContent-Length: ${twice.length}\r\n\r\n`;
+    feed(http, [['orig', 'GET / HTTP/1.1\r\n\r\n'], ['resp', Buffer.concat([bytes(head), twice])]]);
+    expect(ctx.count('decompress.capped')).toBe(1);
+  });
+
+  it('reports multipart upload parts with their (hostile) file names as file transfers', () => {
+    const { ctx, http } = analyzer();
+    const body = [
+      '--XyZ', 'Content-Disposition: form-data; name="f"; filename="..\\..\\evil.exe"', 'Content-Type: application/octet-stream', '', 'AAAA',
+      '--XyZ', 'Content-Disposition: form-data; name="g"; filename*=UTF-8\'\'..%2F..%2Fx', '', 'BB', '--XyZ--', '',
+    ].join('\r\n');
+    const post = `POST /u HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    feed(http, [['orig', post]], 5);
+    const files = ctx.of('file_transfer').map((f) => [f.filename, f.total_bytes, f.is_orig]);
+    expect(files).toEqual([['..\\..\\evil.exe', 4, true], ['../../x', 2, true]]);
+    expect(ctx.of('http')[0]!.request_body_len).toBe(body.length);
+  });
+
+  describe('hostile input (RELIABILITY D24, D25)', () => {
+    it('skips a 1 MB request line without newline under the line cap', () => {
+      const { ctx, http } = analyzer();
+      feed(http, [['orig', `GET /${'A'.repeat(1 << 20)}`]], 65_536, false);
+      expect(ctx.count('http.line_too_long')).toBe(1); // counted before the line ever ends
+      http.data('orig', bytes(' HTTP/1.1\r\nHost: a\r\n\r\nGET /ok HTTP/1.1\r\n\r\n'), 9);
+      http.end(10);
+      expect(ctx.count('http.line_too_long')).toBe(1);
+      expect(ctx.of('http').map((e) => e.uri)).toEqual(['/ok']);
+    });
+
+    it('keeps only max_headers of 20 000 headers', () => {
+      const { ctx, http } = analyzer();
+      const headers = Array.from({ length: 20_000 }, (_, i) => `X-H${i}: v\r\n`).join('');
+      feed(http, [['orig', `GET / HTTP/1.1\r\n${headers}Host: late\r\n\r\n`]]);
+      expect(ctx.count('http.too_many_headers')).toBe(1);
+      expect(ctx.of('http')[0]!.host_header).toBeUndefined();
+    });
+
+    it('rejects chunk size FFFFFFFFFFFFFFFFF with an overflow check and sees the request smuggled behind it', () => {
+      const { ctx, http } = analyzer();
+      const post = 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\nGET /smuggled HTTP/1.1\r\n\r\n';
+      feed(http, [['orig', post]]);
+      expect(ctx.count('http.bad_chunk_size')).toBe(1);
+      expect(ctx.of('http').map((e) => e.uri)).toEqual(['/', '/smuggled']);
+    });
+
+    it('bounds 10 000 pipelined requests by the transaction cap and still logs each', () => {
+      const { ctx, http } = analyzer();
+      feed(http, [['orig', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n'.repeat(10_000)]]);
+      expect(ctx.of('http')).toHaveLength(10_000);
+      expect(ctx.count('http.too_many_transactions')).toBe(10_000 - 512);
+    });
+  });
+
+  it('recognises HTTP by content on any port', () => {
+    const proto = httpProtocol();
+    const conn = { uid: 'C', proto: 'tcp' as const, src_ip: '1.1.1.1', src_port: 1, dst_ip: '2.2.2.2', dst_port: 4444 };
+    expect(proto.matches(conn, bytes('POST /x HTTP/1.1\r\n'), 'orig')).toBe(true);
+    expect(proto.matches(conn, bytes('\x16\x03\x01'), 'orig')).toBe(false);
+  });
+});
