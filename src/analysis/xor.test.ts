@@ -29,3 +29,18 @@ describe('repeating-key XOR recovery', () => {
     expect(recoverXorKey(xor(text.subarray(0, 10), Buffer.from('abc')))).toBeUndefined();
   });
 });
+
+describe('repeating-key XOR on patterns', () => {
+  it('finds no key in periodic fill data such as concatenated Linux ping payloads', () => {
+    const pings = new Uint8Array(560);
+    for (let i = 0; i < 560; i++) pings[i] = i % 56 < 16 ? (i % 56 === 0 ? i : 0) : i % 56;
+    expect(recoverXorKey(pings)).toBeUndefined();
+  });
+
+  it('recovers the key of XOR-ed CSV (digit-heavy text)', () => {
+    const csv = Buffer.from(Array.from({ length: 120 }, (_, i) => `${i},alice${i}@example.com,4111111111${String(i * 7919).padStart(6, '0')},${(i * 37) % 1000}.25`).join('\n'));
+    const key = Buffer.from('S3cr3tK');
+    const found = recoverXorKey(new Uint8Array(csv.map((b, i) => b ^ key[i % key.length]!)));
+    expect(Buffer.from(found!.key).toString()).toBe('S3cr3tK');
+  });
+});

@@ -23,13 +23,21 @@ export interface XorOptions {
 
 export const XOR_DEFAULTS: XorOptions = { maxKeyLength: 32, maxSample: 4096, minColumn: 12, minTextRatio: 0.97 };
 
-/** Score of a byte as plaintext: letters and space score highest, other printables a little, the rest negative. */
+/**
+ * Score of a byte as plaintext. Letters and digits score alike and field separators (space, comma, line
+ * break, tab, semicolon) score highest, because a wrong key byte can swap digits for letters (they differ by
+ * a few bits) but it cannot keep the separators that every text has; punctuation scores nothing and
+ * non-text is strongly negative.
+ */
 const TEXT_SCORE: Int8Array = (() => {
   const t = new Int8Array(256).fill(-8);
-  for (let b = 0; b < 256; b++) if (IS_TEXT_BYTE[b] === 1) t[b] = 1;
-  for (let b = 0x61; b <= 0x7a; b++) t[b] = 4;
+  for (let b = 0; b < 256; b++) if (IS_TEXT_BYTE[b] === 1) t[b] = 0;
+  for (let b = 0x30; b <= 0x39; b++) t[b] = 3;
   for (let b = 0x41; b <= 0x5a; b++) t[b] = 3;
-  t[0x20] = 5;
+  for (let b = 0x61; b <= 0x7a; b++) t[b] = 3;
+  for (const c of ' ') t[c.charCodeAt(0)] = 5;
+  for (const c of ',\n\t;') t[c.charCodeAt(0)] = 4;
+  t[0x2e] = 2; // '.'
   return t;
 })();
 
@@ -37,7 +45,7 @@ const TEXT_SCORE: Int8Array = (() => {
 export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAULTS): XorKey | undefined {
   const data = bytes.subarray(0, options.maxSample);
   const maxLen = Math.min(options.maxKeyLength, Math.floor(data.length / options.minColumn));
-  if (maxLen < 1) return undefined;
+  if (maxLen < 1 || isPeriodic(data, 2 * options.maxKeyLength)) return undefined;
   const keyLength = likeliestKeyLength(data, maxLen);
   const key = new Uint8Array(keyLength);
   for (let col = 0; col < keyLength; col++) key[col] = bestColumnKey(data, col, keyLength);
@@ -52,7 +60,7 @@ export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAU
     if (TEXT_SCORE[p]! >= 3) letters++;
   }
   const textRatio = text / data.length;
-  // Text is mostly letters and spaces; a run of one repeated byte "decrypts" to spaces but is no message.
+  // Text is mostly letters, digits and spaces; one repeated byte "decrypts" to spaces but is no message.
   if (textRatio < options.minTextRatio || letters < data.length * 0.6 || new Set(plain).size < 8) return undefined;
   let preview = '';
   for (let i = 0; i < Math.min(48, plain.length); i++) preview += IS_TEXT_BYTE[plain[i]!] === 1 && plain[i]! >= 0x20 ? String.fromCharCode(plain[i]!) : '.';
@@ -102,6 +110,20 @@ function bestColumnKey(data: Uint8Array, col: number, len: number): number {
     }
   }
   return bestKey;
+}
+
+/**
+ * A fill pattern (ping data, padding, test vectors) repeats itself: most bytes equal the byte one period on.
+ * XOR-ed text does not — at a lag that is a multiple of the key length it matches only as often as text
+ * matches itself (≈ 6–10 %) — so a periodic sample is a pattern, and any "key" found in it is meaningless.
+ */
+function isPeriodic(data: Uint8Array, maxPeriod: number): boolean {
+  for (let p = 1; p <= maxPeriod && p * 2 <= data.length; p++) {
+    let same = 0;
+    for (let i = p; i < data.length; i++) if (data[i] === data[i - p]) same++;
+    if (same > 0.5 * (data.length - p)) return true;
+  }
+  return false;
 }
 
 /** `ABAB` → `AB`: a key found at a multiple of its length is reported at its own length. */

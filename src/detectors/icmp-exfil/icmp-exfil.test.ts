@@ -76,3 +76,16 @@ describe('icmp-exfil', () => {
     expect(f!.details).toMatchObject({ data_bytes: 800, inspected_bytes: 400 });
   });
 });
+
+describe('icmp-exfil on conversation samples', () => {
+  it('cuts a conversation sample back into packets with the request sizes', () => {
+    // What a capture emits: icmp events per packet, then one payload with the conversation's data.
+    const secret = keystream(160);
+    const datas = Array.from({ length: 10 }, (_, i) => linuxData(56, secret.subarray(i * 16, i * 16 + 16)));
+    const pings = Array.from({ length: 10 }, () => linuxData());
+    const exfil = [...datas.map(() => icmpEvent({ payload_len: 56 })), echo(new Uint8Array(Buffer.concat(datas)))];
+    expect(runDetector(icmpExfil, exfil)[0]).toMatchObject({ details: { carrier: 'ping-pattern', data_packets: 10, data_bytes: 160 } });
+    const benign = [...pings.map(() => icmpEvent({ payload_len: 56 })), echo(new Uint8Array(Buffer.concat(pings)))];
+    expect(runDetector(icmpExfil, benign)).toEqual([]);
+  });
+});

@@ -27,6 +27,8 @@ const options = z.object({
   max_pairs: z.number().int().positive().default(10_000),
   /** Bytes of non-default data kept per pair for inspection. */
   max_content_bytes: z.number().int().positive().default(256 * 1024),
+  /** Echo request sizes remembered per pair, to cut a conversation's concatenated data back into packets. */
+  max_sizes: z.number().int().positive().default(65_536),
   /** Distinct `ping -p` patterns remembered per pair (a fixed test pattern is one). */
   max_patterns: z.number().int().positive().default(4_096),
   ...inspectionShape,
@@ -85,6 +87,9 @@ interface Pair {
   dataPackets: number;
   dataBytes: number;
   sizes: Set<number>;
+  /** Data sizes of the echo requests in arrival order, and how many a payload sample has consumed. */
+  requestSizes: number[];
+  consumed: number;
   patterns: Set<string>;
   firstPattern?: Uint8Array;
   content: Uint8Array[];
@@ -113,7 +118,7 @@ class IcmpExfil {
     const pair = boundedEntry(this.pairs, key, this.o.max_pairs, () => {
       const created: Pair = {
         pinger, target, tsStart: event.ts, tsEnd: event.ts, requests: 0, replies: 0, requestBytes: 0, replyBytes: 0,
-        dataPackets: 0, dataBytes: 0, sizes: new Set(), patterns: new Set(), content: [], contentBytes: 0, evidence: [],
+        dataPackets: 0, dataBytes: 0, sizes: new Set(), requestSizes: [], consumed: 0, patterns: new Set(), content: [], contentBytes: 0, evidence: [],
       };
       if (event.host !== undefined) created.host = event.host;
       return created;
@@ -131,6 +136,7 @@ class IcmpExfil {
       pair.requests++;
       pair.requestBytes += event.payload_len;
       if (pair.sizes.size < 64) pair.sizes.add(event.payload_len);
+      if (pair.requestSizes.length < this.o.max_sizes) pair.requestSizes.push(event.payload_len);
     } else if (event.icmp_type === ECHO_REPLY) {
       const pair = this.pair(event.dst_ip, event.src_ip, event, emit);
       pair.replies++;
@@ -138,9 +144,23 @@ class IcmpExfil {
     }
   }
 
+  /**
+   * A payload sample may hold one echo's data or, from a capture, the concatenated data of a whole ICMP
+   * conversation: the request sizes seen in `icmp` events cut it back into packets, in order.
+   */
   private data(event: PayloadEvent, emit: Emit): void {
     const pair = this.pair(event.src_ip, event.dst_ip, event, emit);
     const bytes = event.sample.bytes;
+    let at = 0;
+    while (at < bytes.length) {
+      const size = pair.consumed < pair.requestSizes.length ? pair.requestSizes[pair.consumed++]! : bytes.length - at;
+      if (size === 0) continue;
+      this.packet(pair, bytes.subarray(at, at + size), event);
+      at += size;
+    }
+  }
+
+  private packet(pair: Pair, bytes: Uint8Array, event: PayloadEvent): void {
     const { kind, unit } = classifyEchoData(bytes);
     if (kind === 'custom') this.carry(pair, bytes, event, kind);
     else if (kind === 'pattern') {
@@ -167,7 +187,7 @@ class IcmpExfil {
       pair.content.push(carried);
       pair.contentBytes += carried.length;
     }
-    if (pair.evidence.length < MAX_EVIDENCE) pair.evidence.push({ ...event.source, note: `echo request with ${kind} data, ${event.sample.total} bytes` });
+    if (pair.evidence.length < MAX_EVIDENCE) pair.evidence.push({ ...event.source, note: `echo request with ${kind} data, ${carried.length} bytes` });
   }
 
   private report(pair: Pair, emit: Emit): void {
