@@ -6,7 +6,7 @@
 // hash lookups are informational). An exfiltration scenario counts as detected when flagged, and as right
 // when its expected sub-technique is among the flagged findings; a benign scenario flagged is a false positive.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/core/findings.js';
 import { DETECTORS } from '../../src/detectors/index.js';
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const lines: string[] = [
     '# Evaluation on the emulation corpus',
     '',
-    `Made by \`npm run evaluate\` over \`${join('test/emulation', dir.startsWith(HERE) ? dir.slice(HERE.length) : dir)}\` (${scenarios.length} scenarios: ` +
+    `Made by \`npm run evaluate\` over \`${dir.startsWith(ROOT) ? relative(ROOT, dir) : dir}\` (${scenarios.length} scenarios: ` +
       `${rows.filter((r) => r.s.label === 'exfil').length} exfiltration, ${rows.filter((r) => r.s.label === 'benign').length} benign), ` +
       'recorded by `npm run emulate` (test/emulation/emulate.sh: real servers and clients in two network namespaces).',
     '',
