@@ -114,3 +114,15 @@ describe('encrypted-payload on DNS query names', () => {
     expect(runDetector(encryptedPayload, [...hashes, ...cdn, ...plain])).toEqual([]);
   });
 });
+
+describe('encrypted-payload DNS state bounds', () => {
+  it('judges and drops the oldest (client, domain) pair at max_dns_entities', () => {
+    const events = ['a', 'b', 'c'].flatMap((d) => {
+      const hex = Buffer.from(keystream(300, d)).toString('hex');
+      return Array.from({ length: 10 }, (_, i) => dnsEvent(`${i}.${hex.slice(i * 60, i * 60 + 60)}.x.${d}-exfil.com`));
+    });
+    const findings = runDetector(encryptedPayload, events, { max_dns_entities: 2 });
+    expect(findings.map((f) => f.details!.registered_domain).sort()).toEqual(['a-exfil.com', 'b-exfil.com', 'c-exfil.com']);
+    expect(findings.some((f) => f.details!.dns_entities_evicted_so_far === 1)).toBe(true);
+  });
+});
