@@ -129,11 +129,31 @@ describe('detector state caps', () => {
     const rows = ['10.1.1.5', '10.1.1.6', '10.1.1.7'].map((src) => httpRequest(T0, src, '203.0.113.20', 'GET', 'a.example', uri));
     const dir = tempDir({ 'http.log': zeekTsv('http', HTTP_COLUMNS, rows) });
     const { findings, summary } = await hunt([dir], { detectors: { 'seed-encoded-payload': { max_groups: 2 } } });
-    expect(findings).toHaveLength(3);
+    expect(findings.filter((f) => f.analytic === 'seed-encoded-payload')).toHaveLength(3);
     expect(summary.detectorLimits.count('seed-encoded-payload.max_groups')).toBe(1);
   });
 
   it('rejects unknown config keys with a clear message', async () => {
     await expect(hunt([], { detectors: { 'seed-encoded-payload': { min_uri_lenght: 5 } } })).rejects.toThrow(/detectors\.seed-encoded-payload: Unrecognized key: "min_uri_lenght"/);
+  });
+});
+
+describe('seed-encoded-payload technique from evidence', () => {
+  async function techniqueOf(body: Buffer) {
+    const { runDetector, httpEvent } = await import('./events.js');
+    const { seedEncodedPayload } = await import('../src/detectors/seed-encoded-payload/index.js');
+    const findings = runDetector(seedEncodedPayload, [httpEvent({ method: 'POST', uri: '/api/v1/upload', request_body_len: body.length, request_body: { bytes: body, total: body.length } })]);
+    return findings.map((f) => f.technique);
+  }
+
+  it('keeps T1048.001 when the Base64 body decodes to ciphertext', async () => {
+    const body = Buffer.from(JSON.stringify({ blob: randomBytes(9000).toString('base64') }));
+    expect(await techniqueOf(body)).toEqual(['T1048.001']);
+  });
+
+  it('says T1048.003 when the Base64 body decodes to an image', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), randomBytes(9000)]);
+    const body = Buffer.from(JSON.stringify({ avatar: png.toString('base64') }));
+    expect(await techniqueOf(body)).toEqual(['T1048.003']);
   });
 });

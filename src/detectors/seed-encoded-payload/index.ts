@@ -2,10 +2,13 @@
 // body is big, carrying a Base64 run of 100+ characters — the shape of encrypted data encoded for transport.
 // Requests are grouped per (client, server, port) and time window, so a tunnel is one finding, not thousands.
 // From Zeek's http.log only the URI and body *lengths* are visible: the run must then be in the URI.
+// The seed tags every hit T1048.001; where the encoded bytes can be decoded and they turn out to be readable,
+// compressed or media data (a Base64 image in JSON), the finding says T1048.003 instead: evidence, not a tag.
 import { z } from 'zod';
 import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
 import type { HttpEvent } from '../../core/events.js';
+import { inspect } from '../../analysis/inspect.js';
 import { isBase64Char, longestRun } from '../../analysis/runs.js';
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import type { Detector, DetectorSpec } from '../detector.js';
@@ -45,7 +48,20 @@ interface Group {
   runIn: 'URI' | 'body';
   bodyBytes: number;
   risk: number;
+  /** True while every request whose payload could be decoded held readable, compressed or media data. */
+  allDecodedBenign: boolean;
   evidence: Evidence[];
+}
+
+/**
+ * True when decoding shows what the request carries and it is not ciphertext: compressed or media data, or
+ * text found inside an encoding layer. The payload is the body when captured, else the URI.
+ */
+function decodesToBenign(event: HttpEvent): boolean {
+  const found = event.request_body !== undefined
+    ? inspect(event.request_body.bytes, event.request_body.total)
+    : inspect(Buffer.from(event.uri ?? '', 'latin1'), undefined, undefined, { uri: true });
+  return found.verdict === 'compressed' || found.verdict === 'media' || (found.verdict === 'text' && found.layers.length > 0);
 }
 
 function reason(g: Group): string {
@@ -59,7 +75,7 @@ function toFinding(g: Group, windowStart: number): Finding {
   const e = g.event;
   return {
     id: findingId(ID, [e.src_ip, e.dst_ip, e.dst_port], windowStart),
-    technique: 'T1048.001',
+    technique: g.allDecodedBenign ? 'T1048.003' : 'T1048.001',
     analytic: ID,
     risk: g.risk,
     ts_start: g.first,
@@ -101,7 +117,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       const key = `${event.src_ip}|${event.dst_ip}|${event.dst_port}|${windowStart}`;
       const g = groups.upsert(
         key,
-        () => ({ event, first: event.ts, last: event.ts, requests: 0, maxBody: 0, maxUri: 0, longestRun: 0, runIn: 'URI', bodyBytes: 0, risk: 0, evidence: [] }),
+        () => ({ event, first: event.ts, last: event.ts, requests: 0, maxBody: 0, maxUri: 0, longestRun: 0, runIn: 'URI', bodyBytes: 0, risk: 0, allDecodedBenign: true, evidence: [] }),
         (evictedKey, evicted) => emit(toFinding(evicted, windowOf(evictedKey))),
       );
       g.first = Math.min(g.first, event.ts);
@@ -115,6 +131,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
         g.runIn = bodyRun > uriRun ? 'body' : 'URI';
       }
       g.risk = Math.max(g.risk, risk);
+      if (g.allDecodedBenign && !decodesToBenign(event)) g.allDecodedBenign = false;
       if (g.evidence.length < o.max_evidence) g.evidence.push({ ...event.source, note: `${event.method ?? 'request'} with a ${run}-character Base64 run` });
     },
     flush(emit) {

@@ -1,0 +1,27 @@
+// The registered domain of a DNS name without the Public Suffix List (no network, no bundled list): a small
+// heuristic that is right for the names tunnels use. The last two labels, or the last three when the
+// second-level label is a generic one under a two-letter country code (`co.uk`, `com.au`, `ac.jp`, `gov.br`).
+// Known misses: private suffixes (`github.io`, `cloudfront.net`) count as one registered domain each, which
+// only merges many tenants' names into one entity — the entity is still bounded and per client.
+
+const GENERIC_SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go', 'mil', 'nic', 'ltd', 'plc', 'sch', 'gob', 'nom']);
+
+export interface SplitName {
+  /** The registered domain, lower case, e.g. `example.co.uk`. */
+  registered: string;
+  /** The labels left of it, joined with dots; empty for the apex. */
+  subdomain: string;
+}
+
+/** Splits a query name (trailing dot optional) into subdomain and registered domain. */
+export function splitName(name: string): SplitName {
+  const lower = name.toLowerCase();
+  const trimmed = lower.endsWith('.') ? lower.slice(0, -1) : lower;
+  const labels = trimmed.split('.');
+  let keep = 2;
+  const tld = labels[labels.length - 1] ?? '';
+  const second = labels[labels.length - 2] ?? '';
+  if (labels.length >= 3 && tld.length === 2 && GENERIC_SECOND_LEVEL.has(second)) keep = 3;
+  if (labels.length <= keep) return { registered: trimmed, subdomain: '' };
+  return { registered: labels.slice(-keep).join('.'), subdomain: labels.slice(0, -keep).join('.') };
+}

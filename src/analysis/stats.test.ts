@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ContentStats, expectedRandomEntropy, statsOf } from './stats.js';
+import { keystream } from './testdata/random.js';
+
+const text = readFileSync(new URL('./testdata/plain.txt', import.meta.url));
+
+describe('content statistics', () => {
+  it('measures ciphertext as uniform, uncorrelated and incompressible', () => {
+    const s = statsOf(keystream(65536));
+    expect(s.entropy).toBeGreaterThan(7.99);
+    expect(Math.abs(s.chiZ)).toBeLessThan(4);
+    expect(Math.abs(s.serialCorrelation)).toBeLessThan(0.02);
+    expect(s.repeatRatio).toBeLessThan(0.01);
+    expect(Math.abs(s.mean - 127.5)).toBeLessThan(1);
+    expect(s.distinct).toBe(256);
+  });
+
+  it('measures text as low-entropy, correlated and repetitive', () => {
+    const s = statsOf(text);
+    expect(s.entropy).toBeLessThan(5.2);
+    expect(s.printableRatio).toBeGreaterThan(0.95); // DESIGN.md has a few UTF-8 arrows and dashes
+    expect(s.repeatRatio).toBeGreaterThan(0.3);
+    expect(s.chiZ).toBeGreaterThan(50);
+  });
+
+  it('gives the same answer streamed in chunks as in one call', () => {
+    const data = new Uint8Array(deflateRawSync(text));
+    const streamed = new ContentStats();
+    for (let i = 0; i < data.length; i += 7) streamed.add(data.subarray(i, i + 7));
+    expect(streamed.summary()).toEqual(statsOf(data));
+  });
+
+  it('computes the expected entropy of random samples (the small-sample bias)', () => {
+    // Mean plug-in entropy of 200 keystream samples of each size matches the exact expectation.
+    for (const n of [64, 256, 1024]) {
+      let sum = 0;
+      for (let k = 0; k < 200; k++) sum += statsOf(keystream(n, `seed${n}-${k}`)).entropy;
+      expect(Math.abs(sum / 200 - expectedRandomEntropy(n))).toBeLessThan(0.02);
+    }
+    expect(expectedRandomEntropy(1_000_000)).toBeCloseTo(8 - 255 / (2e6 * Math.LN2), 6);
+    expect(expectedRandomEntropy(65536)).toBeCloseTo(expectedRandomEntropy(65537), 3);
+  });
+
+  it('handles empty and constant input', () => {
+    expect(statsOf(new Uint8Array(0)).entropy).toBe(0);
+    const c = statsOf(new Uint8Array(1000).fill(0x41));
+    expect(c.entropy).toBe(0);
+    expect(c.serialCorrelation).toBe(1);
+  });
+});

@@ -1,0 +1,138 @@
+// Repeating-key XOR: find the key length from the index of coincidence of the key-length columns, then
+// recover each key byte as the one that makes its column most text-like. Succeeds when the plaintext is
+// text (the only case where a key can be checked); cost is O(maxKeyLength · n + 256 · n) on a capped sample.
+import { IS_TEXT_BYTE } from './stats.js';
+
+export interface XorKey {
+  key: Uint8Array;
+  /** Fraction of decrypted bytes that are printable text. */
+  textRatio: number;
+  /** A short printable preview of the recovered plaintext. */
+  preview: string;
+}
+
+export interface XorOptions {
+  maxKeyLength: number;
+  /** Bytes of the sample used; the rest is ignored so the cost stays bounded. */
+  maxSample: number;
+  /** Minimum bytes per key column for the statistics to mean anything. */
+  minColumn: number;
+  /** Decrypted text ratio required to accept a key. */
+  minTextRatio: number;
+}
+
+export const XOR_DEFAULTS: XorOptions = { maxKeyLength: 32, maxSample: 4096, minColumn: 12, minTextRatio: 0.97 };
+
+/**
+ * Score of a byte as plaintext. Letters and digits score alike and field separators (space, comma, line
+ * break, tab, semicolon) score highest, because a wrong key byte can swap digits for letters (they differ by
+ * a few bits) but it cannot keep the separators that every text has; punctuation scores nothing and
+ * non-text is strongly negative.
+ */
+const TEXT_SCORE: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-8);
+  for (let b = 0; b < 256; b++) if (IS_TEXT_BYTE[b] === 1) t[b] = 0;
+  for (let b = 0x30; b <= 0x39; b++) t[b] = 3;
+  for (let b = 0x41; b <= 0x5a; b++) t[b] = 3;
+  for (let b = 0x61; b <= 0x7a; b++) t[b] = 3;
+  for (const c of ' ') t[c.charCodeAt(0)] = 5;
+  for (const c of ',\n\t;') t[c.charCodeAt(0)] = 4;
+  t[0x2e] = 2; // '.'
+  return t;
+})();
+
+/** The repeating XOR key under which the sample is text, or undefined. A zero key (plaintext) is not a key. */
+export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAULTS): XorKey | undefined {
+  const data = bytes.subarray(0, options.maxSample);
+  const maxLen = Math.min(options.maxKeyLength, Math.floor(data.length / options.minColumn));
+  if (maxLen < 1 || isPeriodic(data, 2 * options.maxKeyLength)) return undefined;
+  const keyLength = likeliestKeyLength(data, maxLen);
+  const key = new Uint8Array(keyLength);
+  for (let col = 0; col < keyLength; col++) key[col] = bestColumnKey(data, col, keyLength);
+  if (key.every((b) => b === 0)) return undefined;
+  const plain = new Uint8Array(data.length);
+  let text = 0;
+  let letters = 0;
+  for (let i = 0; i < data.length; i++) {
+    const p = data[i]! ^ key[i % keyLength]!;
+    plain[i] = p;
+    text += IS_TEXT_BYTE[p]!;
+    if (TEXT_SCORE[p]! >= 3) letters++;
+  }
+  const textRatio = text / data.length;
+  // Text is mostly letters, digits and spaces; one repeated byte "decrypts" to spaces but is no message.
+  if (textRatio < options.minTextRatio || letters < data.length * 0.6 || new Set(plain).size < 8) return undefined;
+  let preview = '';
+  for (let i = 0; i < Math.min(48, plain.length); i++) preview += IS_TEXT_BYTE[plain[i]!] === 1 && plain[i]! >= 0x20 ? String.fromCharCode(plain[i]!) : '.';
+  return { key: shortestPeriod(key), textRatio, preview };
+}
+
+/**
+ * Mean index of coincidence of the columns for each candidate length; the shortest length within 10 % of
+ * the best wins, because multiples of the true length score as well as the length itself.
+ */
+function likeliestKeyLength(data: Uint8Array, maxLen: number): number {
+  const counts = new Uint32Array(256);
+  const scores: number[] = [];
+  let best = 0;
+  for (let len = 1; len <= maxLen; len++) {
+    let ic = 0;
+    for (let col = 0; col < len; col++) {
+      counts.fill(0);
+      let n = 0;
+      for (let i = col; i < data.length; i += len) {
+        counts[data[i]!]!++;
+        n++;
+      }
+      let pairs = 0;
+      for (let b = 0; b < 256; b++) pairs += counts[b]! * (counts[b]! - 1);
+      ic += n > 1 ? pairs / (n * (n - 1)) : 0;
+    }
+    const score = ic / len;
+    scores.push(score);
+    if (score > best) best = score;
+  }
+  const index = scores.findIndex((s) => s >= best * 0.9);
+  return index + 1;
+}
+
+function bestColumnKey(data: Uint8Array, col: number, len: number): number {
+  const counts = new Uint32Array(256);
+  for (let i = col; i < data.length; i += len) counts[data[i]!]!++;
+  let bestKey = 0;
+  let bestScore = -Infinity;
+  for (let k = 0; k < 256; k++) {
+    let score = 0;
+    for (let b = 0; b < 256; b++) if (counts[b]! > 0) score += counts[b]! * TEXT_SCORE[b ^ k]!;
+    if (score > bestScore) {
+      bestScore = score;
+      bestKey = k;
+    }
+  }
+  return bestKey;
+}
+
+/**
+ * A fill pattern (ping data, padding, test vectors) repeats itself: most bytes equal the byte one period on.
+ * XOR-ed text does not — at a lag that is a multiple of the key length it matches only as often as text
+ * matches itself (≈ 6–10 %) — so a periodic sample is a pattern, and any "key" found in it is meaningless.
+ */
+function isPeriodic(data: Uint8Array, maxPeriod: number): boolean {
+  for (let p = 1; p <= maxPeriod && p * 2 <= data.length; p++) {
+    let same = 0;
+    for (let i = p; i < data.length; i++) if (data[i] === data[i - p]) same++;
+    if (same > 0.5 * (data.length - p)) return true;
+  }
+  return false;
+}
+
+/** `ABAB` → `AB`: a key found at a multiple of its length is reported at its own length. */
+function shortestPeriod(key: Uint8Array): Uint8Array {
+  for (let p = 1; p < key.length; p++) {
+    if (key.length % p !== 0) continue;
+    let periodic = true;
+    for (let i = p; i < key.length && periodic; i++) periodic = key[i] === key[i - p];
+    if (periodic) return key.slice(0, p);
+  }
+  return key;
+}
