@@ -6,7 +6,7 @@
 // coefficient of variation would be thrown off by one outlier.
 import { z } from 'zod';
 import type { AnomalyCounter } from '../../core/anomalies.js';
-import { BoundedMap } from '../../core/bounded-map.js';
+import { CappedMap } from '../state/capped-map.js';
 import type { Event } from '../../core/events.js';
 import { findingId, type Evidence } from '../../core/findings.js';
 import type { Detector, DetectorSpec, Emit } from '../detector.js';
@@ -53,10 +53,7 @@ function median(values: readonly number[]): number {
 
 function create(o: Options, limits: AnomalyCounter): Detector {
   let emit: Emit = () => {};
-  const series = new BoundedMap<string, Series>(o.max_pairs, (_k, s) => {
-    limits.add('beaconing.max_pairs');
-    evaluate(s, emit);
-  });
+  const series = new CappedMap<string, Series>(o.max_pairs, limits, 'beaconing.max_pairs', (_k, s) => evaluate(s, emit));
 
   function evaluate(s: Series, out: Emit): void {
     if (s.times.length < o.min_connections) return;

@@ -16,7 +16,8 @@ import { z } from 'zod';
 import type { DnsEvent, Event } from '../../core/events.js';
 import type { Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
-import { boundedEntry } from '../../analysis/bounded.js';
+import type { AnomalyCounter } from '../../core/anomalies.js';
+import { CappedMap } from '../state/capped-map.js';
 import { newDnsEntity, type DnsEntity } from '../../analysis/dns-chunks.js';
 import { splitName } from '../../analysis/domain.js';
 import { inspectionShape, toInspectOptions } from '../../analysis/inspect-options.js';
@@ -66,11 +67,12 @@ interface Entity extends DnsEntity {
 }
 
 class DnsTunnel {
-  private readonly entities = new Map<string, Entity>();
-  private evicted = 0;
+  private readonly entities: CappedMap<string, Entity>;
   private readonly counts = new Uint32Array(256);
 
-  constructor(private readonly o: Options) {}
+  constructor(private readonly o: Options, limits: AnomalyCounter) {
+    this.entities = new CappedMap(o.max_entities, limits, 'dns-tunnel.max_entities');
+  }
 
   onEvent(event: Event, emit: Emit): void {
     if (event.kind !== 'dns') return;
@@ -78,8 +80,7 @@ class DnsTunnel {
     const { registered, subdomain } = splitName(event.query);
     if (subdomain === '' || registered.endsWith('arpa') || hasServiceLabel(subdomain)) return;
     const key = `${event.src_ip}|${registered}`;
-    const entity = boundedEntry(this.entities, key, this.o.max_entities, () => this.create(event, registered), (oldest) => {
-      this.evicted++;
+    const entity = this.entities.upsert(key, () => this.create(event, registered), (_key, oldest) => {
       this.report(oldest, emit);
     });
     entity.queries++;
@@ -109,8 +110,7 @@ class DnsTunnel {
   }
 
   flush(emit: Emit): void {
-    for (const entity of this.entities.values()) this.report(entity, emit);
-    this.entities.clear();
+    for (const [, entity] of this.entities.drain()) this.report(entity, emit);
   }
 
   /** Length without dots, character entropy and longest label of one subdomain. */
@@ -190,7 +190,7 @@ class DnsTunnel {
         signals,
         shape: hashLookup ? 'hash-lookup' : 'data',
         ...inspectionDetails(found),
-        ...(this.evicted > 0 ? { entities_evicted_so_far: this.evicted } : {}),
+        ...(this.entities.evictions > 0 ? { entities_evicted_so_far: this.entities.evictions } : {}),
       },
     };
     if (e.host !== undefined) finding.host = e.host;
@@ -209,5 +209,5 @@ export const dnsTunnel: DetectorSpec<Options> = {
   description: 'Data tunnelled in DNS query names: unique long random subdomains per client and domain, tunnel record types, rate',
   consumes: ['dns'],
   options,
-  create: (o) => new DnsTunnel(o),
+  create: (o, limits) => new DnsTunnel(o, limits),
 };

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import type { DnsEvent, Event, HttpEvent, PayloadEvent } from '../../core/events.js';
 import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
-import { boundedEntry } from '../../analysis/bounded.js';
+import type { AnomalyCounter } from '../../core/anomalies.js';
+import { CappedMap } from '../state/capped-map.js';
 import { newDnsEntity, type DnsEntity } from '../../analysis/dns-chunks.js';
 import { splitName } from '../../analysis/domain.js';
 import { inspectionShape, toInspectOptions } from '../../analysis/inspect-options.js';
@@ -76,14 +77,14 @@ interface FlowState {
 
 
 class EncryptedPayload {
-  private readonly flows = new Map<string, FlowState>();
-  private readonly dns = new Map<string, DnsEntity>();
+  private readonly flows: CappedMap<string, FlowState>;
+  private readonly dns: CappedMap<string, DnsEntity>;
   private readonly inspectOptions: InspectOptions;
   /** Times a cap was reached, reported on findings so a reader of the output knows. */
-  private evictedFlows = 0;
-  private evictedDns = 0;
 
-  constructor(private readonly o: Options) {
+  constructor(private readonly o: Options, limits: AnomalyCounter) {
+    this.flows = new CappedMap(o.max_flows, limits, 'encrypted-payload.max_flows');
+    this.dns = new CappedMap(o.max_dns_entities, limits, 'encrypted-payload.max_dns_entities');
     this.inspectOptions = toInspectOptions(o);
   }
 
@@ -94,10 +95,8 @@ class EncryptedPayload {
   }
 
   flush(emit: Emit): void {
-    for (const flow of this.flows.values()) this.report(flow, emit);
-    this.flows.clear();
-    for (const state of this.dns.values()) this.reportDns(state, emit);
-    this.dns.clear();
+    for (const [, flow] of this.flows.drain()) this.report(flow, emit);
+    for (const [, state] of this.dns.drain()) this.reportDns(state, emit);
   }
 
   private payload(event: PayloadEvent, emit: Emit): void {
@@ -121,11 +120,10 @@ class EncryptedPayload {
 
   private flow(event: PayloadEvent | HttpEvent, protocol: string, direction: 'out' | 'in', emit: Emit): FlowState {
     const key = `${event.uid ?? `${event.src_ip}|${event.src_port}|${event.dst_ip}|${event.dst_port}`}|${direction}`;
-    const evict = (oldest: FlowState): void => {
-      this.evictedFlows++;
+    const evict = (_key: string, oldest: FlowState): void => {
       this.report(oldest, emit);
     };
-    const flow = boundedEntry(this.flows, key, this.o.max_flows, () => {
+    const flow = this.flows.upsert(key, () => {
       const created: FlowState = {
         protocol, direction, src_ip: event.src_ip, src_port: event.src_port, dst_ip: event.dst_ip, dst_port: event.dst_port,
         tsStart: event.ts, tsEnd: event.ts, bytes: 0, inspected: 0, samples: 0, shallow: 0, evidence: [], signatures: new Set(),
@@ -187,7 +185,7 @@ class EncryptedPayload {
         samples_past_depth: flow.shallow,
         ...inspectionDetails(found),
         ...(best.name !== undefined ? { name: best.name } : {}),
-        ...(this.evictedFlows > 0 ? { flows_evicted_so_far: this.evictedFlows } : {}),
+        ...(this.flows.evictions > 0 ? { flows_evicted_so_far: this.flows.evictions } : {}),
       },
     };
     if (flow.host !== undefined) finding.host = flow.host;
@@ -200,12 +198,11 @@ class EncryptedPayload {
     const { registered, subdomain } = splitName(event.query);
     if (subdomain === '') return;
     const key = `${event.src_ip}|${registered}`;
-    const evict = (oldest: DnsEntity): void => {
-      this.evictedDns++;
+    const evict = (_key: string, oldest: DnsEntity): void => {
       this.reportDns(oldest, emit);
     };
     const limits = { maxChars: this.o.dns_max_chars, maxNames: this.o.dns_max_names };
-    const state = boundedEntry(this.dns, key, this.o.max_dns_entities, () => newDnsEntity(event, registered, limits), evict);
+    const state = this.dns.upsert(key, () => newDnsEntity(event, registered, limits), evict);
     state.queries++;
     state.tsEnd = Math.max(state.tsEnd, event.ts);
     if (state.assembler.add(subdomain) && state.evidence.length < MAX_EVIDENCE) state.evidence.push({ ...event.source, note: `query ${event.query}` });
@@ -240,7 +237,7 @@ class EncryptedPayload {
         bytes: state.assembler.length,
         chunks_dropped: state.assembler.dropped,
         ...inspectionDetails(found),
-        ...(this.evictedDns > 0 ? { dns_entities_evicted_so_far: this.evictedDns } : {}),
+        ...(this.dns.evictions > 0 ? { dns_entities_evicted_so_far: this.dns.evictions } : {}),
       },
     };
     if (state.host !== undefined) finding.host = state.host;
@@ -262,5 +259,5 @@ export const encryptedPayload: DetectorSpec<Options> = {
   description: 'Ciphertext inside normally plaintext protocols (HTTP, FTP, SMTP, ICMP payloads; DNS query names)',
   consumes: ['payload', 'http', 'dns'],
   options,
-  create: (o) => new EncryptedPayload(o),
+  create: (o, limits) => new EncryptedPayload(o, limits),
 };

@@ -5,7 +5,7 @@
 // "uncommon data flows … a client sending significantly more data than it receives from a server").
 import { z } from 'zod';
 import type { AnomalyCounter } from '../../core/anomalies.js';
-import { BoundedMap } from '../../core/bounded-map.js';
+import { CappedMap } from '../state/capped-map.js';
 import { DEFAULT_INTERNAL_NETWORKS, inAny, parseCidrs } from '../../core/cidr.js';
 import type { Event, Proto } from '../../core/events.js';
 import { findingId, type Evidence, type Finding } from '../../core/findings.js';
@@ -60,10 +60,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
   const internal = parseCidrs(o.internal_networks);
   const windows = [...new Set(o.window_seconds)].sort((a, b) => a - b);
   let emit: Emit = () => {};
-  const state = new BoundedMap<string, Volume>(o.max_entries, (_key, volume) => {
-    limits.add('flow-asymmetry.max_entries');
-    evaluate(volume, emit, true);
-  });
+  const state = new CappedMap<string, Volume>(o.max_entries, limits, 'flow-asymmetry.max_entries', (_key, volume) => evaluate(volume, emit, true));
 
   function evaluate(v: Volume, out: Emit, evicted = false): void {
     if (v.bytes_out < o.min_bytes_out) return;

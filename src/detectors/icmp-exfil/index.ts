@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { Event, IcmpEvent, PayloadEvent } from '../../core/events.js';
 import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
-import { boundedEntry } from '../../analysis/bounded.js';
+import type { AnomalyCounter } from '../../core/anomalies.js';
+import { CappedMap } from '../state/capped-map.js';
 import { inspectionShape, toInspectOptions } from '../../analysis/inspect-options.js';
 import { inspect, inspectionDetails } from '../../analysis/inspect.js';
 import { subTechnique } from '../../analysis/technique.js';
@@ -98,10 +99,11 @@ interface Pair {
 }
 
 class IcmpExfil {
-  private readonly pairs = new Map<string, Pair>();
-  private evicted = 0;
+  private readonly pairs: CappedMap<string, Pair>;
 
-  constructor(private readonly o: Options) {}
+  constructor(private readonly o: Options, limits: AnomalyCounter) {
+    this.pairs = new CappedMap(o.max_pairs, limits, 'icmp-exfil.max_pairs');
+  }
 
   onEvent(event: Event, emit: Emit): void {
     if (event.kind === 'icmp') this.count(event, emit);
@@ -109,21 +111,19 @@ class IcmpExfil {
   }
 
   flush(emit: Emit): void {
-    for (const pair of this.pairs.values()) this.report(pair, emit);
-    this.pairs.clear();
+    for (const [, pair] of this.pairs.drain()) this.report(pair, emit);
   }
 
   private pair(pinger: string, target: string, event: Event, emit: Emit): Pair {
     const key = `${pinger}|${target}`;
-    const pair = boundedEntry(this.pairs, key, this.o.max_pairs, () => {
+    const pair = this.pairs.upsert(key, () => {
       const created: Pair = {
         pinger, target, tsStart: event.ts, tsEnd: event.ts, requests: 0, replies: 0, requestBytes: 0, replyBytes: 0,
         dataPackets: 0, dataBytes: 0, sizes: new Set(), requestSizes: [], consumed: 0, patterns: new Set(), content: [], contentBytes: 0, evidence: [],
       };
       if (event.host !== undefined) created.host = event.host;
       return created;
-    }, (oldest) => {
-      this.evicted++;
+    }, (_key, oldest) => {
       this.report(oldest, emit);
     });
     pair.tsEnd = Math.max(pair.tsEnd, event.ts);
@@ -223,7 +223,7 @@ class IcmpExfil {
         distinct_sizes: pair.sizes.size,
         carrier: patternOnly ? 'ping-pattern' : 'payload',
         ...inspectionDetails(found),
-        ...(this.evicted > 0 ? { pairs_evicted_so_far: this.evicted } : {}),
+        ...(this.pairs.evictions > 0 ? { pairs_evicted_so_far: this.pairs.evictions } : {}),
       },
     };
     if (pair.host !== undefined) finding.host = pair.host;
@@ -236,5 +236,5 @@ export const icmpExfil: DetectorSpec<Options> = {
   description: 'Data in ICMP echo payloads beyond OS defaults (custom data, changing ping -p patterns), with content verdict',
   consumes: ['icmp', 'payload'],
   options,
-  create: (o) => new IcmpExfil(o),
+  create: (o, limits) => new IcmpExfil(o, limits),
 };
