@@ -3,7 +3,15 @@
 // Fed by run()'s onEvents hook. Every table is capped by a named option (options.ts); when one overflows, the smallest
 // entries are folded into a counted remainder (so totals stay exact and the report says what was folded).
 import type { Event, PayloadEvent } from '../../core/events.js';
-import { byteStats, classifyPayload, type PayloadClass } from './byte-stats.js';
+import { classify, type Verdict } from '../../analysis/inspect.js';
+
+/** How the entropy/chi-square chart colours a payload: by the same classifier the content detectors use. */
+export type PayloadClass = 'encrypted' | 'compressed' | 'other';
+
+function payloadClass(verdict: Verdict): PayloadClass {
+  if (verdict === 'ciphertext') return 'encrypted';
+  return verdict === 'compressed' || verdict === 'media' ? 'compressed' : 'other';
+}
 import { htmlReportOptions, type HtmlReportOptions } from './options.js';
 
 
@@ -189,12 +197,12 @@ export class ReportCollector {
       ? this.payloads.length
       : Math.floor(this.random() * this.payloadsSeen);
     if (slot >= this.options.max_payload_points) return;
-    const stats = byteStats(bytes);
+    const { verdict, stats } = classify(bytes, event.sample.total);
     this.payloads[slot] = {
       entropy: stats.entropy,
       chiSquare: stats.chiSquare,
       size: bytes.length,
-      cls: classifyPayload(stats, bytes.length),
+      cls: payloadClass(verdict),
       context: event.context,
       dst: event.dst_ip,
     };
