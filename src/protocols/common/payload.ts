@@ -68,14 +68,23 @@ export function emitFileTransfer(ctx: AnalyzerContext, ts: number, dir: Directio
   ctx.emit(event);
 }
 
-/** Emits one `payload` event; the originator's bytes are outbound. */
-export function emitPayload(ctx: AnalyzerContext, ts: number, dir: Direction, label: PayloadLabel, sample: ByteSample): void {
+/**
+ * Emits one `payload` event; the originator's bytes are outbound. `viewFrom: 'responder'` reports the
+ * connection as seen from its responder (endpoints swapped, so the responder's bytes are outbound): an FTP
+ * data channel opened by the server in active mode still carries the FTP client's upload *out*.
+ */
+export function emitPayload(
+  ctx: AnalyzerContext, ts: number, dir: Direction, label: PayloadLabel, sample: ByteSample, viewFrom: 'originator' | 'responder' = 'originator',
+): void {
+  const fields = connFields(ctx, ts);
+  const reversed = viewFrom === 'responder';
   const event: PayloadEvent = {
     kind: 'payload',
-    ...connFields(ctx, ts),
+    ...fields,
+    ...(reversed ? { host: fields.dst_ip, src_ip: fields.dst_ip, src_port: fields.dst_port, dst_ip: fields.src_ip, dst_port: fields.src_port } : {}),
     protocol: label.protocol,
     context: label.context,
-    direction: dir === 'orig' ? 'out' : 'in',
+    direction: (dir === 'orig') !== reversed ? 'out' : 'in',
     sample,
   };
   if (label.name !== undefined) event.name = label.name;

@@ -73,6 +73,20 @@ describe('ftp analyzer', () => {
     ]);
   });
 
+  it('expects an active-mode data channel from the PORT/EPRT command, before the server answers it', () => {
+    // pyftpdlib connects back first and sends its 200 afterwards: waiting for the reply would miss the upload.
+    const { ctx, ftp } = control();
+    feed(ftp, [['resp', '220 ready\r\n'], ['orig', 'EPRT |1|10.0.0.1|42479|\r\n']], Infinity, false);
+    expect(ctx.expected.map((e) => [e.src_ip, e.dst_ip, e.dst_port])).toEqual([['192.0.2.21', '10.0.0.1', 42479]]);
+    // The server opened the channel, so the client's upload arrives as the responder's bytes: still reported out.
+    feed(ftp, [['orig', 'STOR c.gpg\r\n']], Infinity, false);
+    const dataCtx = new RecordingContext({ uid: 'Cactive', proto: 'tcp', src_ip: '192.0.2.21', src_port: 60643, dst_ip: '10.0.0.1', dst_port: 42479 });
+    const data = ctx.expected[0]!.create(dataCtx) as StreamAnalyzer;
+    data.data('resp', bytes('ciphertext bytes'), 5);
+    data.end(6);
+    expect(dataCtx.of('payload')[0]).toMatchObject({ direction: 'out', src_ip: '10.0.0.1', src_port: 42479, dst_ip: '192.0.2.21', name: 'c.gpg', sample: { total: 16 } });
+  });
+
   it('parses data channel announcements strictly', () => {
     expect(parseHostPort('Entering Passive Mode (199,233,217,249,221,90)')).toEqual({ host: '199.233.217.249', port: 56666 });
     expect(parseHostPort('1,2,3,999,1,1')).toBeUndefined();

@@ -55,6 +55,11 @@ class FtpAnalyzer implements StreamAnalyzer {
   private greeted = false;
   transfer: Transfer | undefined;
 
+  /** The FTP client's address: the originator of the control connection. */
+  get clientIp(): string {
+    return this.ctx.conn.src_ip;
+  }
+
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: FtpLimits) {
     const onLongLine = (): void => ctx.anomaly('ftp.line_too_long');
     this.lines = {
@@ -98,6 +103,14 @@ class FtpAnalyzer implements StreamAnalyzer {
       cmd.file = arg;
       this.transfer = { command, name: arg };
     } else if (command === 'LIST' || command === 'NLST' || command === 'MLSD') this.transfer = { command };
+    else if (command === 'PORT' || command === 'EPRT') {
+      // Active mode: the server may connect before it answers the command (pyftpdlib does), so the data
+      // channel is expected from the command itself, as Zeek's ftp analyzer does.
+      const target = command === 'PORT' ? parseHostPort(arg) : parseEprt(arg);
+      const until = ts + this.limits.data_channel_timeout;
+      if (target !== undefined) this.expectData({ src_ip: this.ctx.conn.dst_ip, dst_ip: target.host, dst_port: target.port, until });
+      else this.ctx.anomaly('ftp.bad_port_command');
+    }
     if (this.pending.length >= this.limits.max_pending_commands) {
       this.ctx.anomaly('ftp.too_many_pending_commands');
       this.emit(this.pending.shift()!, undefined, undefined);
@@ -162,10 +175,6 @@ class FtpAnalyzer implements StreamAnalyzer {
       const port = parseEpsv(message);
       if (port !== undefined) this.expectData({ src_ip: client, dst_ip: server, dst_port: port, until });
       else this.ctx.anomaly('ftp.bad_epsv_reply');
-    } else if ((cmd.command === 'PORT' || cmd.command === 'EPRT') && code >= 200 && code < 300) {
-      const target = cmd.command === 'PORT' ? parseHostPort(cmd.arg) : parseEprt(cmd.arg);
-      if (target !== undefined) this.expectData({ src_ip: server, dst_ip: target.host, dst_port: target.port, until });
-      else this.ctx.anomaly('ftp.bad_port_command');
     }
   }
 
@@ -249,10 +258,12 @@ class FtpDataAnalyzer implements StreamAnalyzer {
   end(ts: number): void {
     this.transfer ??= this.control.transfer;
     const name = this.transfer?.name;
+    // In active mode (PORT/EPRT) the server opens the data channel: the FTP client is its responder.
+    const viewFrom = this.ctx.conn.src_ip === this.control.clientIp ? 'originator' : 'responder';
     for (const dir of ['orig', 'resp'] as const) {
       const sampler = this.samplers[dir];
       if (sampler.total === 0) continue;
-      emitPayload(this.ctx, ts, dir, { protocol: 'ftp', context: 'ftp.data', ...(name !== undefined ? { name } : {}) }, sampler.sample());
+      emitPayload(this.ctx, ts, dir, { protocol: 'ftp', context: 'ftp.data', ...(name !== undefined ? { name } : {}) }, sampler.sample(), viewFrom);
       emitFileTransfer(this.ctx, ts, dir, { protocol: 'ftp', total: sampler.total, missing: this.missing[dir], filename: name });
     }
   }
