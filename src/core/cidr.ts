@@ -71,3 +71,20 @@ export function inAny(cidrs: readonly Cidr[], ip: string | undefined): boolean {
   const bytes = ip === undefined ? undefined : ipBytes(ip);
   return bytes !== undefined && cidrs.some((c) => containsBytes(c, bytes));
 }
+
+/**
+ * `inAny` for hot paths: a network sees the same few thousand addresses over and over, so answers are
+ * remembered, in a memo of at most `memoSize` addresses that starts afresh when full (bounded memory).
+ */
+export function cidrMatcher(cidrs: readonly Cidr[], memoSize = 4096): (ip: string | undefined) => boolean {
+  const memo = new Map<string, boolean>();
+  return (ip) => {
+    if (ip === undefined) return false;
+    const known = memo.get(ip);
+    if (known !== undefined) return known;
+    if (memo.size >= memoSize) memo.clear();
+    const answer = inAny(cidrs, ip);
+    memo.set(ip, answer);
+    return answer;
+  };
+}

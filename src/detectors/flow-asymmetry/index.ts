@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import { CappedMap } from '../state/capped-map.js';
-import { DEFAULT_INTERNAL_NETWORKS, inAny, parseCidrs } from '../../core/cidr.js';
+import { DEFAULT_INTERNAL_NETWORKS, cidrMatcher, parseCidrs } from '../../core/cidr.js';
 import type { Event, Proto } from '../../core/events.js';
 import { findingId, type Evidence, type Finding } from '../../core/findings.js';
 import type { Detector, DetectorSpec, Emit } from '../detector.js';
@@ -57,7 +57,7 @@ interface Volume {
 const MAX_PORTS = 8;
 
 function create(o: Options, limits: AnomalyCounter): Detector {
-  const internal = parseCidrs(o.internal_networks);
+  const isInternal = cidrMatcher(parseCidrs(o.internal_networks));
   const windows = [...new Set(o.window_seconds)].sort((a, b) => a - b);
   let emit: Emit = () => {};
   const state = new CappedMap<string, Volume>(o.max_entries, limits, 'flow-asymmetry.max_entries', (_key, volume) => evaluate(volume, emit, true));
@@ -131,7 +131,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       const bytesOut = event.bytes_out;
       if (bytesOut === undefined || !Number.isFinite(bytesOut) || bytesOut < 0 || !Number.isFinite(event.ts)) return;
       const bytesIn = event.bytes_in !== undefined && Number.isFinite(event.bytes_in) && event.bytes_in > 0 ? event.bytes_in : 0;
-      if (inAny(internal, event.dst_ip)) return;
+      if (isInternal(event.dst_ip)) return;
       emit = out;
       const note = `${bytesOut} bytes out, ${bytesIn} in to ${event.dst_ip}${event.dst_port === undefined ? '' : ':' + event.dst_port}`;
       add(event.src_ip, event.src_ip, event.dst_ip, event.dst_port, event.proto, event.ts, bytesOut, bytesIn, { ...event.source, note });
