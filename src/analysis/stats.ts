@@ -18,35 +18,42 @@ export class ContentStats {
   // Repeat signal: each 3-byte window is hashed to a slot that remembers the last window stored there;
   // a hit means the same trigram recurred (what LZ77 would exploit). Random bytes hit ~1/4096 of the time.
   private readonly lastSeen = new Int32Array(REPEAT_SLOTS);
-  private readonly window = new Uint8Array(3);
+  /** The last two bytes seen, to continue trigrams across chunks. */
+  private readonly window = new Uint8Array(2);
   private repeats = 0;
   private windows = 0;
   private printable = 0;
 
   add(bytes: Uint8Array): void {
+    // Hot loop: the running sums live in locals and are written back once (field stores per byte cost ~3×).
     const counts = this.counts;
+    const lastSeen = this.lastSeen;
+    let { n, sum, sccFirst, sccLast, sccUV, sccU2, repeats, windows, printable } = this;
+    let w0 = this.window[0]!;
+    let w1 = this.window[1]!;
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
       counts[b]!++;
-      this.sum += b;
-      if (this.sccFirst < 0) this.sccFirst = b;
-      else this.sccUV += this.sccLast * b;
-      this.sccU2 += b * b;
-      this.sccLast = b;
-      if (IS_TEXT_BYTE[b] === 1) this.printable++;
-      const w = this.window;
-      w[0] = w[1]!;
-      w[1] = w[2]!;
-      w[2] = b;
-      this.n++;
-      if (this.n >= 3) {
-        this.windows++;
-        const key = ((w[0]! << 16) | (w[1]! << 8) | b) + 1;
+      sum += b;
+      if (sccFirst < 0) sccFirst = b;
+      else sccUV += sccLast * b;
+      sccU2 += b * b;
+      sccLast = b;
+      printable += IS_TEXT_BYTE[b]!;
+      n++;
+      if (n >= 3) {
+        windows++;
+        const key = ((w0 << 16) | (w1 << 8) | b) + 1;
         const slot = Math.imul(key, 0x9e3779b1) >>> 20;
-        if (this.lastSeen[slot] === key) this.repeats++;
-        else this.lastSeen[slot] = key;
+        if (lastSeen[slot] === key) repeats++;
+        else lastSeen[slot] = key;
       }
+      w0 = w1;
+      w1 = b;
     }
+    Object.assign(this, { n, sum, sccFirst, sccLast, sccUV, sccU2, repeats, windows, printable });
+    this.window[0] = w0;
+    this.window[1] = w1;
   }
 
   get length(): number {
