@@ -154,3 +154,23 @@ describe('a closed stdout', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('progress on stderr', () => {
+  const bigLog = () => zeekTsv('conn', CONN_COLUMNS, Array.from({ length: 40000 }, (_, i) => conn(T0 + i, '10.9.9.9', '198.51.100.1', 80, 1000)));
+
+  it('draws a bar with MB done, records/s and ETA for a big input when stderr is a terminal', () => {
+    const dir = tempDir({ 'conn.log': bigLog() });
+    const command = `node --import tsx ${join(REPO_ROOT, 'test', 'cli-entry.ts')} hunt ${join(dir, 'conn.log')} --format jsonl > /dev/null`;
+    // `script` gives the command a pseudo-terminal, as a person at a shell would have.
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/conn\.log \[.*\] \d+% \d+\/\d+ MB \| \d+ rec\/s \| ETA/);
+  });
+
+  it('stays quiet when stderr is not a terminal, and with --quiet', () => {
+    const dir = tempDir({ 'conn.log': bigLog() });
+    expect(cli(['hunt', join(dir, 'conn.log'), '--format', 'jsonl']).stderr).not.toMatch(/ETA/);
+    const command = `node --import tsx ${join(REPO_ROOT, 'test', 'cli-entry.ts')} hunt ${join(dir, 'conn.log')} -q --format jsonl > /dev/null`;
+    expect(spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout).not.toMatch(/ETA/);
+  });
+});
