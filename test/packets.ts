@@ -228,7 +228,7 @@ export function spb(data: Uint8Array, le = true): Uint8Array {
 }
 
 /** A TCP conversation: handshake, data each way, FIN exchange. Returns frames with timestamps. */
-export function tcpConversation(opts: { client?: string; server?: string; sport?: number; dport?: number; isn?: number; serverIsn?: number; request?: string; response?: string; t0?: number }): CaptureRecord[] {
+export function tcpConversation(opts: { client?: string; server?: string; sport?: number; dport?: number; isn?: number; serverIsn?: number; request?: string | Uint8Array; response?: string | Uint8Array; t0?: number }): CaptureRecord[] {
   const client = opts.client ?? '10.0.0.1';
   const server = opts.server ?? '10.0.0.2';
   const sport = opts.sport ?? 40000;

@@ -61,4 +61,9 @@ export interface AppProtocol {
    */
   matches(conn: ConnectionInfo, firstBytes: Uint8Array, dir: Direction): boolean;
   create: AnalyzerFactory;
+  /**
+   * The analyzer only names the service (protocol identification, `identify/`): it emits no payload
+   * events, so the flow table keeps sampling the connection's payload as for a connection no analyzer took.
+   */
+  readonly identifyOnly?: boolean;
 }

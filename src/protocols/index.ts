@@ -2,6 +2,7 @@
 import type { AppProtocol } from './analyzer.js';
 import { dnsProtocols } from './dns/dns.js';
 import { ftpProtocol } from './ftp/ftp.js';
+import { IDENTIFIERS } from './identify/index.js';
 import { httpProtocol } from './http/http.js';
 import { icmpProtocol } from './icmp/icmp.js';
 import type { AppProtocolOptions } from './options.js';
@@ -13,6 +14,8 @@ export function appProtocols(options: AppProtocolOptions): AppProtocol[] {
   const protocols: AppProtocol[] = [];
   // HTTP tunnels (CONNECT, Upgrade) carry any of the others, HTTP included.
   protocols.push(httpProtocol(options.http, () => protocols), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp));
+  // Protocols only identified (their service named) come after the ones parsed.
+  protocols.push(...IDENTIFIERS);
   return protocols;
 }
 

@@ -2,7 +2,8 @@
 // originator, duration, byte counts from sequence numbers, missed bytes, packet and IP-byte counts,
 // conn_state and history), reassembles each TCP direction for the application analyzers, and emits a
 // `flow` event when a connection ends (closed, timed out, evicted or at end of input). Connections no
-// analyzer takes get `payload` events: a bounded sample per direction plus the total byte count.
+// analyzer takes, or only an identifier (identify/), get `payload` events: a bounded sample per direction
+// plus the total byte count.
 // State is bounded: at most `max_flows` connections (least recently active evicted first, counted), each
 // TCP direction buffering at most `max_buffered_bytes` out of order. Expiry runs on network time clamped to
 // be monotonic, so timestamps jumping backwards can neither mass-expire nor immortalise state.
@@ -87,6 +88,8 @@ class Connection {
   streams: [StreamReassembler, StreamReassembler] | undefined;
   analyzer: Analyzer | undefined;
   analyzerDecided = false;
+  /** Payload is sampled for `payload` events: no analyzer took the connection, or one that only identifies it. */
+  sampling = true;
   /** Set when the connection has fully closed or been reset: it is removed after tcp_close_delay. */
   removeAt = Infinity;
   /** Neighbours in the table's activity list (least recently active first). */
@@ -595,10 +598,8 @@ export class FlowTable {
     if (!conn.analyzerDecided) this.decide(conn, bytes, dir);
     const side = isOrig ? conn.orig : conn.resp;
     const analyzer = conn.analyzer;
-    if (analyzer === undefined) {
-      this.sample(side, bytes);
-      return;
-    }
+    if (conn.sampling) this.sample(side, bytes);
+    if (analyzer === undefined) return;
     const room = this.limits.inspect_depth - side.delivered;
     if (room <= 0) return;
     if (bytes.length > room) {
@@ -614,7 +615,7 @@ export class FlowTable {
     if (!conn.analyzerDecided && conn.ipProto !== IPPROTO_TCP) this.decide(conn, bytes, dir);
     const analyzer = conn.analyzer;
     if (analyzer !== undefined && 'datagram' in analyzer) analyzer.datagram(dir, bytes, ts);
-    else this.sample(isOrig ? conn.orig : conn.resp, bytes);
+    if (conn.sampling) this.sample(isOrig ? conn.orig : conn.resp, bytes);
   }
 
   private sample(side: Side, bytes: Uint8Array): void {
@@ -632,6 +633,7 @@ export class FlowTable {
     for (const protocol of this.options.protocols) {
       if (protocol.transport !== transport || !protocol.matches(conn.info, bytes, dir)) continue;
       conn.analyzer = protocol.create(this.context(conn));
+      conn.sampling = protocol.identifyOnly === true;
       return;
     }
   }
@@ -649,6 +651,7 @@ export class FlowTable {
     this.expected.delete(key);
     conn.analyzerDecided = true;
     conn.analyzer = expectation.create(this.context(conn));
+    conn.sampling = false;
   }
 
   private context(conn: Connection): AnalyzerContext {
@@ -715,7 +718,7 @@ export class FlowTable {
     conn.analyzer?.end(conn.last);
     const flow = this.flowEvent(conn);
     this.options.emit(flow);
-    if (conn.analyzer === undefined) {
+    if (conn.sampling) {
       this.payloadEvent(conn, flow, true);
       this.payloadEvent(conn, flow, false);
     }

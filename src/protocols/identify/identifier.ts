@@ -1,0 +1,159 @@
+// Protocol identification for the services exfilscope does not parse (TLS, SSH, QUIC, DHCP, NTP, …): an
+// identifier reads only the first bytes of a connection and names its service once they hold what Zeek's
+// analyzer would confirm on (a TLS hello, an SSH banner, a QUIC Initial, …). It emits no events, and the flow
+// table keeps sampling the connection's payload for content analysis as if no analyzer had taken it.
+import type { AppProtocol, ConnectionInfo, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
+
+/** What the bytes seen so far say: the protocol is confirmed, ruled out, or more bytes are needed. */
+export type Verdict = 'confirmed' | 'rejected' | 'more';
+
+export interface IdentifierSpec {
+  /** Service name as Zeek writes it in conn.log. */
+  name: string;
+  transport: 'tcp' | 'udp';
+  /** Ports Zeek registers the analyzer on: a connection to one is tried whatever its first bytes. */
+  ports: readonly number[];
+  /** Zeek's DPD signature: the first payload bytes look like this protocol, on any port. */
+  signature(first: Uint8Array, dir: Direction): boolean;
+  /**
+   * TCP: the first bytes of direction `dir` (up to `window`), with those held of the other direction as
+   * `peer`; UDP: one datagram (`peer` empty). Must not throw on any input and must only read its arguments.
+   */
+  check(bytes: Uint8Array, dir: Direction, peer: Uint8Array): Verdict;
+  /** Services confirmed along with this one, in Zeek's order (QUIC's handshake is TLS: `quic,ssl`). */
+  also?(bytes: Uint8Array, dir: Direction): readonly string[];
+  /** TCP: bytes buffered per direction before giving up. UDP: datagrams tried per direction. */
+  window?: number;
+}
+
+const DEFAULT_STREAM_WINDOW = 4096;
+const DEFAULT_DATAGRAMS = 4;
+const NOTHING = new Uint8Array(0);
+
+/** An AppProtocol that only identifies: `identifyOnly` tells the flow table to keep sampling payload. */
+export function identifier(spec: IdentifierSpec): AppProtocol {
+  const ports = new Set(spec.ports);
+  return {
+    name: spec.name,
+    transport: spec.transport,
+    identifyOnly: true,
+    matches: (conn: ConnectionInfo, first: Uint8Array, dir: Direction) => ports.has(conn.dst_port) || spec.signature(first, dir),
+    create: (ctx) => {
+      const confirm = (bytes: Uint8Array, dir: Direction) => {
+        ctx.confirm(spec.name);
+        for (const service of spec.also?.(bytes, dir) ?? []) ctx.confirm(service);
+      };
+      return spec.transport === 'tcp'
+        ? new StreamIdentifier(spec, spec.window ?? DEFAULT_STREAM_WINDOW, confirm)
+        : new DatagramIdentifier(spec, spec.window ?? DEFAULT_DATAGRAMS, confirm);
+    },
+  };
+}
+
+type Confirm = (bytes: Uint8Array, dir: Direction) => void;
+
+/**
+ * Holds each direction's first `window` bytes and checks them until decided. Checks are spaced as the bytes
+ * grow (each after a quarter more, and a last one at a gap or the end), so the work stays linear in the
+ * window however finely the stream is cut.
+ */
+class StreamIdentifier implements StreamAnalyzer {
+  private decided = false;
+  private readonly sides = { orig: newSide(), resp: newSide() };
+
+  constructor(private readonly spec: IdentifierSpec, private readonly window: number, private readonly confirm: Confirm) {}
+
+  data(dir: Direction, bytes: Uint8Array): void {
+    const side = this.sides[dir];
+    if (this.decided || side.done) return;
+    side.buffer ??= new Uint8Array(this.window);
+    const take = Math.min(bytes.length, this.window - side.length);
+    side.buffer.set(bytes.subarray(0, take), side.length);
+    side.length += take;
+    if (side.length >= side.nextCheck || side.length === this.window) this.check(dir);
+  }
+
+  /** A gap ends the direction's identification: the bytes after it are not the stream's start. */
+  gap(dir: Direction): void {
+    if (!this.decided && !this.sides[dir].done) this.check(dir, true);
+  }
+
+  end(): void {
+    if (!this.decided && !this.sides.orig.done) this.check('orig', true);
+    if (!this.decided && !this.sides.resp.done) this.check('resp', true);
+  }
+
+  private check(dir: Direction, last = false): void {
+    const side = this.sides[dir];
+    const held = heldBytes(side);
+    const verdict = this.spec.check(held, dir, heldBytes(this.sides[dir === 'orig' ? 'resp' : 'orig']));
+    side.nextCheck = side.length + Math.max(MIN_CHECK_STEP, side.length >> 2);
+    if (verdict === 'confirmed') {
+      this.decided = true;
+      this.confirm(held, dir);
+      this.sides.orig.buffer = this.sides.resp.buffer = undefined;
+      return;
+    }
+    // A finished direction keeps its bytes: the other one's verdict may depend on them (SSH's banners).
+    if (verdict === 'rejected' || last || side.length === this.window) side.done = true;
+    if (this.sides.orig.done && this.sides.resp.done) {
+      this.decided = true;
+      this.sides.orig.buffer = this.sides.resp.buffer = undefined;
+    }
+  }
+}
+
+const MIN_CHECK_STEP = 64;
+
+interface Side {
+  buffer: Uint8Array | undefined;
+  length: number;
+  nextCheck: number;
+  done: boolean;
+}
+
+function newSide(): Side {
+  return { buffer: undefined, length: 0, nextCheck: 1, done: false };
+}
+
+function heldBytes(side: Side): Uint8Array {
+  return side.buffer === undefined ? NOTHING : side.buffer.subarray(0, side.length);
+}
+
+/** Checks each datagram on its own, the first `limit` of each direction. */
+class DatagramIdentifier implements DatagramAnalyzer {
+  private decided = false;
+  private readonly tried = { orig: 0, resp: 0 };
+
+  constructor(private readonly spec: IdentifierSpec, private readonly limit: number, private readonly confirm: Confirm) {}
+
+  datagram(dir: Direction, bytes: Uint8Array): void {
+    if (this.decided || this.tried[dir] >= this.limit) return;
+    this.tried[dir]++;
+    if (this.spec.check(bytes, dir, NOTHING) !== 'confirmed') return;
+    this.decided = true;
+    this.confirm(bytes, dir);
+  }
+
+  end(): void {}
+}
+
+/** A test of one byte at a fixed offset: a value it must equal, or a predicate. */
+export type ByteTest = number | ((byte: number) => boolean);
+
+/**
+ * Checks `bytes` against fixed-offset byte tests: rejected at the first failing byte, `more` when every
+ * byte present passes but the tests run past the end, confirmed when all pass.
+ */
+export function matchPrefix(bytes: Uint8Array, tests: readonly ByteTest[]): Verdict {
+  const n = Math.min(bytes.length, tests.length);
+  for (let i = 0; i < n; i++) {
+    const test = tests[i]!;
+    const byte = bytes[i]!;
+    if (typeof test === 'number' ? byte !== test : !test(byte)) return 'rejected';
+  }
+  return n < tests.length ? 'more' : 'confirmed';
+}
+
+/** Any byte. */
+export const ANY: ByteTest = () => true;

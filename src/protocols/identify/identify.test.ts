@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { flows, pcap, runCapture, tcpConversation } from '../../../test/packets.js';
+import type { ConnectionInfo, Direction, StreamAnalyzer } from '../analyzer.js';
+import { RecordingContext } from '../common/test-context.js';
+import { identifier, type Verdict } from './identifier.js';
+import { IDENTIFIERS } from './index.js';
+import { sshIdentifier } from './ssh.js';
+import { tlsIdentifier } from './tls.js';
+
+const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+const conn = (dst_port: number): ConnectionInfo => ({ uid: 'Cid', proto: 'tcp', src_ip: '10.0.0.1', src_port: 40000, dst_ip: '192.0.2.9', dst_port });
+
+/** Feeds [direction, bytes] pieces, each cut into `step`-byte deliveries, and returns the services confirmed. */
+function identify(protocol: typeof tlsIdentifier, port: number, pieces: [Direction, Uint8Array][], step = Infinity): string[] {
+  const ctx = new RecordingContext(conn(port));
+  const analyzer = protocol.create(ctx) as StreamAnalyzer;
+  for (const [dir, bytes] of pieces) {
+    const size = Number.isFinite(step) ? step : bytes.length;
+    for (let at = 0; at < bytes.length; at += size) analyzer.data(dir, bytes.subarray(at, at + size), 1);
+  }
+  analyzer.end(2);
+  return ctx.services;
+}
+
+// The first bytes of the ClientHello and ServerHello of Zeek's tls/ecdhe.pcap (TLS 1.2 record, TLS 1.0 hello record version).
+const CLIENT_HELLO = hex('160301009f0100009b0303ef18769dd170a048a025925479f1a573610851d30a1f3e7267836932797def95000004c01400ff0201');
+const SERVER_HELLO = hex('160303003d020000390303535bdbf95cb1fbd2e5c1f3605984d826eca11a8562b3c36d1f70fa44ba2f723c00c014');
+
+describe('TLS identification', () => {
+  it('confirms ssl on a ClientHello or a ServerHello, delivered whole or a byte at a time', () => {
+    expect(identify(tlsIdentifier, 443, [['orig', CLIENT_HELLO]])).toEqual(['ssl']);
+    expect(identify(tlsIdentifier, 443, [['orig', CLIENT_HELLO]], 1)).toEqual(['ssl']);
+    expect(identify(tlsIdentifier, 443, [['resp', SERVER_HELLO]], 3)).toEqual(['ssl']);
+  });
+
+  it('confirms an SSLv2-format ClientHello (record length with the high bit, CLIENT-HELLO, version 3.1)', () => {
+    expect(identify(tlsIdentifier, 443, [['orig', hex('802e0103010015000000100700c0030080')]])).toEqual(['ssl']);
+  });
+
+  it('rejects a hello in the wrong direction, other record types and plaintext on a TLS port', () => {
+    expect(identify(tlsIdentifier, 443, [['resp', CLIENT_HELLO], ['orig', SERVER_HELLO]])).toEqual([]);
+    expect(identify(tlsIdentifier, 443, [['orig', hex('170303001a')], ['resp', hex('15030300020250')]])).toEqual([]);
+    expect(identify(tlsIdentifier, 443, [['orig', Buffer.from('GET / HTTP/1.1\r\n\r\n')]])).toEqual([]);
+    // A handshake record whose hello names version 2.0 is not TLS.
+    expect(identify(tlsIdentifier, 443, [['orig', hex('16030100310100002d0200')]])).toEqual([]);
+  });
+
+  it('takes a TLS port whatever the content, and any port when the first bytes are a hello', () => {
+    expect(tlsIdentifier.matches(conn(993), new Uint8Array(1), 'orig')).toBe(true);
+    expect(tlsIdentifier.matches(conn(5228), CLIENT_HELLO, 'orig')).toBe(true);
+    expect(tlsIdentifier.matches(conn(5228), CLIENT_HELLO.subarray(0, 8), 'orig')).toBe(false);
+    expect(tlsIdentifier.matches(conn(5228), SERVER_HELLO, 'orig')).toBe(false);
+  });
+});
+
+// Banners and the NEWKEYS packet of Zeek's ssh/single-conn.pcap; the KEXINIT is built per RFC 4253 §7.1.
+const SERVER_BANNER = Buffer.from('SSH-1.99-OpenSSH_3.9p1\n');
+const CLIENT_BANNER = Buffer.from('SSH-2.0-OpenSSH_3.8.1p1\n');
+const NEWKEYS = hex('0000000c0a1500000000000000000000');
+
+/** An SSH-2 binary packet: uint32 packet_length, byte padding_length, payload, padding. */
+function packet(type: number, payloadLength: number): Uint8Array {
+  const padding = 8 - ((5 + payloadLength) % 8) + 4;
+  const out = new Uint8Array(4 + 1 + payloadLength + padding);
+  new DataView(out.buffer).setUint32(0, 1 + payloadLength + padding);
+  out[4] = padding;
+  out[5] = type;
+  return out;
+}
+const KEXINIT = packet(20, 600);
+const join = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(Buffer.concat(parts));
+
+describe('SSH identification', () => {
+  it('confirms ssh when both sides sent a banner and the key exchange reaches NEWKEYS', () => {
+    const pieces: [Direction, Uint8Array][] = [['resp', SERVER_BANNER], ['orig', join(CLIENT_BANNER, KEXINIT)], ['resp', KEXINIT], ['orig', NEWKEYS]];
+    expect(identify(sshIdentifier, 22, pieces)).toEqual(['ssh']);
+    expect(identify(sshIdentifier, 22, pieces, 7)).toEqual(['ssh']);
+  });
+
+  it('does not confirm on one side alone (a half-duplex capture) or before NEWKEYS', () => {
+    expect(identify(sshIdentifier, 22, [['orig', join(CLIENT_BANNER, KEXINIT, NEWKEYS)]])).toEqual([]);
+    expect(identify(sshIdentifier, 22, [['resp', SERVER_BANNER], ['orig', join(CLIENT_BANNER, KEXINIT)], ['resp', KEXINIT]])).toEqual([]);
+  });
+
+  it('finds a server banner after other lines (RFC 4253 §4.2 lets servers send them first)', () => {
+    const pre = Buffer.from('Welcome to the gateway\r\nauthorized use only\r\n');
+    expect(identify(sshIdentifier, 22, [['resp', join(pre, SERVER_BANNER)], ['orig', join(CLIENT_BANNER, KEXINIT, NEWKEYS)]])).toEqual(['ssh']);
+  });
+
+  it('stops at a packet length over 35 000 bytes and at banners without a software version', () => {
+    const huge = hex('7fffffff0a15');
+    expect(identify(sshIdentifier, 22, [['resp', SERVER_BANNER], ['orig', join(CLIENT_BANNER, huge, NEWKEYS)]])).toEqual([]);
+    expect(identify(sshIdentifier, 22, [['resp', Buffer.from('SSH-2.0\n')], ['orig', join(CLIENT_BANNER, NEWKEYS)]])).toEqual([]);
+  });
+
+  it('takes port 22, and other ports when the first bytes are a banner', () => {
+    expect(sshIdentifier.matches(conn(2200), Buffer.from('SSH-2.0-x'), 'resp')).toBe(true);
+    expect(sshIdentifier.matches(conn(2200), Buffer.from('SSH-3.0-x'), 'resp')).toBe(false);
+  });
+});
+
+describe('identifiers', () => {
+  it('check a stream a number of times logarithmic in its length, however finely it is cut', () => {
+    let checks = 0;
+    const never = identifier({ name: 'never', transport: 'tcp', ports: [1], signature: () => false, check: (): Verdict => (checks++, 'more'), window: 32 * 1024 });
+    expect(identify(never, 1, [['orig', new Uint8Array(40_000)]], 1)).toEqual([]);
+    expect(checks).toBeGreaterThan(1);
+    expect(checks).toBeLessThan(40);
+  });
+
+  it('leave payload sampling on: an identified TLS connection has its flow service and payload events', async () => {
+    const { events } = await runCapture(pcap(tcpConversation({ dport: 443, request: CLIENT_HELLO, response: 'x' })), {}, IDENTIFIERS);
+    expect(flows(events)[0]?.service).toBe('ssl');
+    expect(events.filter((e) => e.kind === 'payload').map((e) => e.kind === 'payload' && [e.direction, e.sample.total])).toEqual([['out', CLIENT_HELLO.length], ['in', 1]]);
+  });
+});

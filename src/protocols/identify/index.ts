@@ -1,0 +1,6 @@
+// The protocol identifiers, tried after the full analyzers (index.ts) in this order.
+import type { AppProtocol } from '../analyzer.js';
+import { sshIdentifier } from './ssh.js';
+import { tlsIdentifier } from './tls.js';
+
+export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier];
