@@ -8,14 +8,18 @@ import { icmpProtocol } from './icmp/icmp.js';
 import type { AppProtocolOptions } from './options.js';
 import { appProtocolOptions } from './options.js';
 import { smtpProtocol } from './smtp/smtp.js';
+import { websocketProtocol } from './websocket/websocket.js';
 
-/** The protocols with the configured limits (config section `readers.pcap.protocols`). */
-export function appProtocols(options: AppProtocolOptions): AppProtocol[] {
+/**
+ * The protocols with the configured limits (config section `readers.pcap.protocols`), those `enabled` by
+ * name only (tunnels inside HTTP are looked for among the enabled ones too).
+ */
+export function appProtocols(options: AppProtocolOptions, enabled: (name: string) => boolean = () => true): AppProtocol[] {
   const protocols: AppProtocol[] = [];
-  // HTTP tunnels (CONNECT, Upgrade) carry any of the others, HTTP included.
-  protocols.push(httpProtocol(options.http, () => protocols), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp));
-  // Protocols only identified (their service named) come after the ones parsed.
-  protocols.push(...IDENTIFIERS);
+  // HTTP tunnels (CONNECT, Upgrade) and WebSocket frames carry any of the others, HTTP included. Protocols only identified
+  // (their service named) come after the ones parsed.
+  const all = [httpProtocol(options.http, () => protocols), ...dnsProtocols(options.dns), ftpProtocol(options.ftp), smtpProtocol(options.smtp), icmpProtocol(options.icmp), websocketProtocol(() => protocols), ...IDENTIFIERS];
+  protocols.push(...all.filter((protocol) => enabled(protocol.name)));
   return protocols;
 }
 

@@ -8,7 +8,8 @@ import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
 import type { AppProtocol } from '../../src/protocols/analyzer.js';
-import { APP_PROTOCOLS } from '../../src/protocols/index.js';
+import { APP_PROTOCOLS, appProtocols } from '../../src/protocols/index.js';
+import { appProtocolOptions } from '../../src/protocols/options.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
 import { openInput } from '../../src/readers/io/open.js';
 import { tsvCell } from '../../src/sinks/zeek-logs/format.js';
@@ -44,13 +45,25 @@ export function baselineCases(logType: string): BaselineCase[] {
     }));
 }
 
+const DEFAULT_PROTOCOL_OPTIONS = appProtocolOptions.parse({});
+
+/** Analyzers bare-mode tests load with their own scripts, by test (bare-mode-loads.tsv). */
+const BARE_MODE_LOADS = new Map(
+  readFileSync(new URL('./bare-mode-loads.tsv', import.meta.url), 'utf8').split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split('\t'))
+    .map(([test, names]) => [test!, new Set(names!.split(' '))]),
+);
+
 /**
  * The application analyzers Zeek had loaded: all of ours, except in bare mode (`-b`), where Zeek loads only
- * what the test names (its `scripts.base.protocols.<name>` test or a `protocols/<name>` script).
+ * what the test's scripts load (bare-mode-loads.tsv), or else what the test names (its
+ * `scripts.base.protocols.<name>` test or a `protocols/<name>` script).
  */
 export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
   if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return APP_PROTOCOLS;
-  return APP_PROTOCOLS.filter((p) => c.test.includes(`.${p.name}.`) || c.command.includes(`protocols/${p.name}`));
+  const loads = BARE_MODE_LOADS.get(c.test);
+  return appProtocols(DEFAULT_PROTOCOL_OPTIONS, (name) => loads?.has(name) ?? (c.test.includes(`.${name}.`) || c.command.includes(`protocols/${name}`)));
 }
 
 /** Reader options matching how Zeek ran: without `-C` it verifies checksums. */

@@ -319,6 +319,11 @@ class HttpAnalyzer implements StreamAnalyzer {
         const authority = tx.request?.uri?.split(' ', 1)[0] ?? '';
         const port = method === 'CONNECT' ? parseDecimal(authority.slice(authority.lastIndexOf(':') + 1), 65_535) : undefined;
         this.tunnel = { decided: false, analyzer: undefined, port };
+        if (status === 101 && headers.get('upgrade')?.toLowerCase() === 'websocket') {
+          // WebSocket frames are read by their own analyzer, which finds what they carry.
+          const websocket = this.innerProtocols().find((p) => p.name === 'websocket');
+          this.tunnel = { decided: true, analyzer: websocket?.create(this.ctx) as StreamAnalyzer | undefined, port };
+        }
         this.flushDone();
         return;
       }
