@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { flows, pcap, runCapture, tcpConversation } from '../../../test/packets.js';
-import type { ConnectionInfo, Direction, StreamAnalyzer } from '../analyzer.js';
+import type { ConnectionInfo, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
 import { RecordingContext } from '../common/test-context.js';
 import { identifier, type Verdict } from './identifier.js';
+import { dhcpIdentifier } from './dhcp.js';
 import { IDENTIFIERS } from './index.js';
 import { sshIdentifier } from './ssh.js';
 import { tlsIdentifier } from './tls.js';
@@ -112,5 +113,38 @@ describe('identifiers', () => {
     const { events } = await runCapture(pcap(tcpConversation({ dport: 443, request: CLIENT_HELLO, response: 'x' })), {}, IDENTIFIERS);
     expect(flows(events)[0]?.service).toBe('ssl');
     expect(events.filter((e) => e.kind === 'payload').map((e) => e.kind === 'payload' && [e.direction, e.sample.total])).toEqual([['out', CLIENT_HELLO.length], ['in', 1]]);
+  });
+});
+
+/** A DHCPDISCOVER per RFC 2131 §2: BOOTREQUEST, Ethernet, 6-byte address, the magic cookie, option 53 = 1. */
+function dhcpDiscover(): Uint8Array {
+  const message = new Uint8Array(244);
+  message.set([1, 1, 6, 0, 0x39, 0x03, 0xf3, 0x26]);
+  message.set([0x00, 0x0c, 0x29, 0x36, 0x57, 0xd2], 28);
+  message.set([0x63, 0x82, 0x53, 0x63, 53, 1, 1, 255], 236);
+  return message;
+}
+
+describe('DHCP identification', () => {
+  const udp = { ...conn(67), proto: 'udp' as const };
+  const datagrams = (...messages: Uint8Array[]): string[] => {
+    const ctx = new RecordingContext(udp);
+    const analyzer = dhcpIdentifier.create(ctx) as DatagramAnalyzer;
+    for (const message of messages) analyzer.datagram('orig', message, 1);
+    return ctx.services;
+  };
+
+  it('confirms dhcp on a BOOTP message with the magic cookie', () => {
+    expect(datagrams(dhcpDiscover())).toEqual(['dhcp']);
+  });
+
+  it('rejects a wrong cookie, an unknown op, an oversized hardware address and short datagrams', () => {
+    const cookie = dhcpDiscover();
+    cookie[239] = 0x64;
+    const op = dhcpDiscover();
+    op[0] = 3;
+    const hlen = dhcpDiscover();
+    hlen[2] = 17;
+    expect(datagrams(cookie, op, hlen, dhcpDiscover().subarray(0, 239))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // The protocol identifiers, tried after the full analyzers (index.ts) in this order.
 import type { AppProtocol } from '../analyzer.js';
+import { dhcpIdentifier } from './dhcp.js';
 import { quicIdentifier } from './quic.js';
 import { sshIdentifier } from './ssh.js';
 import { tlsIdentifier } from './tls.js';
 
-export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier, quicIdentifier];
+export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier, quicIdentifier, dhcpIdentifier];
