@@ -22,8 +22,15 @@ export interface IdentifierSpec {
   check(bytes: Uint8Array, dir: Direction, peer: Uint8Array): Verdict;
   /** Services confirmed along with this one, in Zeek's order (QUIC's handshake is TLS: `quic,ssl`). */
   also?(bytes: Uint8Array, dir: Direction): readonly string[];
+  /** TCP: a protocol the connection may switch to once this one is confirmed (STARTTLS: `ssl`). */
+  then?: IdentifierStage;
   /** TCP: bytes buffered per direction before giving up. UDP: datagrams tried per direction. */
   window?: number;
+}
+
+export interface IdentifierStage {
+  name: string;
+  check: IdentifierSpec['check'];
 }
 
 const DEFAULT_STREAM_WINDOW = 4096;
@@ -39,13 +46,17 @@ export function identifier(spec: IdentifierSpec): AppProtocol {
     identifyOnly: true,
     matches: (conn: ConnectionInfo, first: Uint8Array, dir: Direction) => ports.has(conn.dst_port) || spec.signature(first, dir),
     create: (ctx) => {
-      const confirm = (bytes: Uint8Array, dir: Direction) => {
-        ctx.confirm(spec.name);
-        for (const service of spec.also?.(bytes, dir) ?? []) ctx.confirm(service);
-      };
-      return spec.transport === 'tcp'
-        ? new StreamIdentifier(spec, spec.window ?? DEFAULT_STREAM_WINDOW, confirm)
-        : new DatagramIdentifier(spec, spec.window ?? DEFAULT_DATAGRAMS, confirm);
+      if (spec.transport === 'udp') {
+        return new DatagramIdentifier(spec, spec.window ?? DEFAULT_DATAGRAMS, (bytes, dir) => {
+          ctx.confirm(spec.name);
+          for (const service of spec.also?.(bytes, dir) ?? []) ctx.confirm(service);
+        });
+      }
+      const stages = spec.then === undefined ? [spec] : [spec, spec.then];
+      return new StreamIdentifier(stages, spec.window ?? DEFAULT_STREAM_WINDOW, (stage, bytes, dir) => {
+        ctx.confirm(stage.name);
+        if (stage === spec) for (const service of spec.also?.(bytes, dir) ?? []) ctx.confirm(service);
+      });
     },
   };
 }
@@ -53,29 +64,35 @@ export function identifier(spec: IdentifierSpec): AppProtocol {
 type Confirm = (bytes: Uint8Array, dir: Direction) => void;
 
 /**
- * Holds each direction's first `window` bytes and checks them until decided. Checks are spaced as the bytes
- * grow (each after a quarter more, and a last one at a gap or the end), so the work stays linear in the
- * window however finely the stream is cut.
+ * Holds each direction's first `window` bytes and checks them against each stage in turn until decided.
+ * Checks are spaced as the bytes grow (each after a quarter more, and a last one at a gap or the end), so
+ * the work stays linear in the window however finely the stream is cut.
  */
 class StreamIdentifier implements StreamAnalyzer {
   private decided = false;
+  private stage = 0;
   private readonly sides = { orig: newSide(), resp: newSide() };
 
-  constructor(private readonly spec: IdentifierSpec, private readonly window: number, private readonly confirm: Confirm) {}
+  constructor(
+    private readonly stages: readonly IdentifierStage[],
+    private readonly window: number,
+    private readonly confirm: (stage: IdentifierStage, bytes: Uint8Array, dir: Direction) => void,
+  ) {}
 
   data(dir: Direction, bytes: Uint8Array): void {
     const side = this.sides[dir];
-    if (this.decided || side.done) return;
+    if (this.decided) return;
     side.buffer ??= new Uint8Array(this.window);
     const take = Math.min(bytes.length, this.window - side.length);
     side.buffer.set(bytes.subarray(0, take), side.length);
     side.length += take;
-    if (side.length >= side.nextCheck || side.length === this.window) this.check(dir);
+    if (!side.done && (side.length >= side.nextCheck || side.length === this.window)) this.check(dir);
   }
 
   /** A gap ends the direction's identification: the bytes after it are not the stream's start. */
   gap(dir: Direction): void {
     if (!this.decided && !this.sides[dir].done) this.check(dir, true);
+    this.sides[dir].done = true;
   }
 
   end(): void {
@@ -86,20 +103,24 @@ class StreamIdentifier implements StreamAnalyzer {
   private check(dir: Direction, last = false): void {
     const side = this.sides[dir];
     const held = heldBytes(side);
-    const verdict = this.spec.check(held, dir, heldBytes(this.sides[dir === 'orig' ? 'resp' : 'orig']));
+    const stage = this.stages[this.stage]!;
+    const verdict = stage.check(held, dir, heldBytes(this.sides[dir === 'orig' ? 'resp' : 'orig']));
     side.nextCheck = side.length + Math.max(MIN_CHECK_STEP, side.length >> 2);
     if (verdict === 'confirmed') {
-      this.decided = true;
-      this.confirm(held, dir);
-      this.sides.orig.buffer = this.sides.resp.buffer = undefined;
-      return;
+      this.confirm(stage, held, dir);
+      if (++this.stage === this.stages.length) return this.finish();
+      // The next stage reads the same bytes afresh.
+      for (const each of [this.sides.orig, this.sides.resp]) each.done = false;
+      return this.check(dir, last);
     }
     // A finished direction keeps its bytes: the other one's verdict may depend on them (SSH's banners).
     if (verdict === 'rejected' || last || side.length === this.window) side.done = true;
-    if (this.sides.orig.done && this.sides.resp.done) {
-      this.decided = true;
-      this.sides.orig.buffer = this.sides.resp.buffer = undefined;
-    }
+    if (this.sides.orig.done && this.sides.resp.done) this.finish();
+  }
+
+  private finish(): void {
+    this.decided = true;
+    this.sides.orig.buffer = this.sides.resp.buffer = undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import { RecordingContext } from '../common/test-context.js';
 import { identifier, type Verdict } from './identifier.js';
 import { dhcpIdentifier } from './dhcp.js';
 import { IDENTIFIERS } from './index.js';
+import { pop3Identifier } from './pop3.js';
 import { sshIdentifier } from './ssh.js';
 import { tlsIdentifier } from './tls.js';
 
@@ -146,5 +147,27 @@ describe('DHCP identification', () => {
     const hlen = dhcpDiscover();
     hlen[2] = 17;
     expect(datagrams(cookie, op, hlen, dhcpDiscover().subarray(0, 239))).toEqual([]);
+  });
+});
+
+// Lines of Zeek's pop3/pop3.pcap and pop3/bad-list-retr-crafted.pcap.
+const text = (line: string): Uint8Array => Buffer.from(`${line}\r\n`, 'latin1');
+
+describe('POP3 identification', () => {
+  it('confirms pop3 when the server greets with +OK and answers the first command with +OK or -ERR', () => {
+    const pieces: [Direction, Uint8Array][] = [['resp', text('+OK POP server ready H mimap15 0LfD5x-1VsVU4327M-00pHSn')], ['orig', text('AUTH')], ['resp', text('-ERR 1 argument required')]];
+    expect(identify(pop3Identifier, 110, pieces)).toEqual(['pop3']);
+    expect(identify(pop3Identifier, 110, pieces, 2)).toEqual(['pop3']);
+  });
+
+  it('rejects a reply that is neither +OK nor -ERR, and a greeting other than +OK', () => {
+    expect(identify(pop3Identifier, 110, [['resp', text('+OK example.com POP3-Server')], ['orig', text('LIST')], ['resp', text('GARBAGE (and LIST response missing .)')]])).toEqual([]);
+    expect(identify(pop3Identifier, 110, [['resp', text('220 smtp.example ESMTP')], ['orig', text('EHLO x')], ['resp', text('250 ok')]])).toEqual([]);
+  });
+
+  it('names ssl as well when the client starts TLS after STLS', () => {
+    const pieces: [Direction, Uint8Array][] = [['resp', text('+OK ready')], ['orig', text('STLS')], ['resp', text('+OK Begin TLS negotiation')], ['orig', CLIENT_HELLO]];
+    expect(identify(pop3Identifier, 110, pieces)).toEqual(['pop3', 'ssl']);
+    expect(identify(pop3Identifier, 110, [...pieces.slice(0, 3), ['orig', text('QUIT')]])).toEqual(['pop3']);
   });
 });

@@ -1,8 +1,9 @@
 // The protocol identifiers, tried after the full analyzers (index.ts) in this order.
 import type { AppProtocol } from '../analyzer.js';
 import { dhcpIdentifier } from './dhcp.js';
+import { pop3Identifier } from './pop3.js';
 import { quicIdentifier } from './quic.js';
 import { sshIdentifier } from './ssh.js';
 import { tlsIdentifier } from './tls.js';
 
-export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier, quicIdentifier, dhcpIdentifier];
+export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier, quicIdentifier, dhcpIdentifier, pop3Identifier];

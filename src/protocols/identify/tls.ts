@@ -2,7 +2,7 @@
 // ServerHello from the responder that names an SSL 3.0 – TLS 1.3 (or draft) version, and on an SSLv2-format
 // ClientHello.
 import type { Direction } from '../analyzer.js';
-import { ANY, type ByteTest, identifier, matchPrefix, type Verdict } from './identifier.js';
+import { ANY, type ByteTest, identifier, type IdentifierStage, matchPrefix, type Verdict } from './identifier.js';
 
 /** Zeek's SSL::ssl_ports. */
 const TLS_PORTS = [443, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223];
@@ -38,3 +38,15 @@ export const tlsIdentifier = identifier({
   signature: (first, dir) => matchPrefix(first, HELLO_TESTS[dir]) === 'confirmed',
   check: tlsHello,
 });
+
+/** A ClientHello starting anywhere in the originator's bytes (after a STARTTLS exchange of a text protocol). */
+function clientHelloWithin(bytes: Uint8Array, dir: Direction): Verdict {
+  if (dir !== 'orig') return 'rejected';
+  for (let at = bytes.indexOf(HANDSHAKE); at !== -1; at = bytes.indexOf(HANDSHAKE, at + 1)) {
+    if (matchPrefix(bytes.subarray(at), HELLO_TESTS.orig) === 'confirmed') return 'confirmed';
+  }
+  return 'more';
+}
+
+/** The stage after a text protocol that can switch to TLS (POP3 STLS, IMAP/XMPP STARTTLS): `ssl` follows it. */
+export const STARTTLS: IdentifierStage = { name: 'ssl', check: clientHelloWithin };
