@@ -5,7 +5,10 @@ import { RecordingContext } from '../common/test-context.js';
 import { identifier, type Verdict } from './identifier.js';
 import { dhcpIdentifier } from './dhcp.js';
 import { IDENTIFIERS } from './index.js';
+import { imapIdentifier } from './imap.js';
+import { ircIdentifier } from './irc.js';
 import { pop3Identifier } from './pop3.js';
+import { xmppIdentifier } from './xmpp.js';
 import { sshIdentifier } from './ssh.js';
 import { tlsIdentifier } from './tls.js';
 
@@ -169,5 +172,33 @@ describe('POP3 identification', () => {
     const pieces: [Direction, Uint8Array][] = [['resp', text('+OK ready')], ['orig', text('STLS')], ['resp', text('+OK Begin TLS negotiation')], ['orig', CLIENT_HELLO]];
     expect(identify(pop3Identifier, 110, pieces)).toEqual(['pop3', 'ssl']);
     expect(identify(pop3Identifier, 110, [...pieces.slice(0, 3), ['orig', text('QUIT')]])).toEqual(['pop3']);
+  });
+});
+
+// Lines of Zeek's tls/imap-starttls.pcap, tls/xmpp-starttls.pcap and tls/irc-starttls.pcap.
+describe('IMAP, XMPP and IRC identification, with STARTTLS', () => {
+  it('confirms imap on an untagged OK greeting and a tagged command, then ssl after STARTTLS', () => {
+    const pieces: [Direction, Uint8Array][] = [
+      ['resp', text('* OK [CAPABILITY IMAP4rev1 CHILDREN ENABLE ID IDLE] IMAP server ready')], ['orig', text('. CAPABILITY')],
+      ['resp', text('* CAPABILITY IMAP4rev1')], ['orig', text('. STARTTLS')], ['resp', text('. OK Begin TLS negotiation now')], ['orig', CLIENT_HELLO],
+    ];
+    expect(identify(imapIdentifier, 143, pieces)).toEqual(['imap', 'ssl']);
+    expect(identify(imapIdentifier, 143, [['resp', text('+OK POP3 ready')], ['orig', text('. CAPABILITY')]])).toEqual([]);
+  });
+
+  it('confirms xmpp once both sides opened their stream, then ssl after <proceed/>', () => {
+    const client = Buffer.from("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:client' to='jabber.ccc.de' version='1.0'>");
+    const server = Buffer.from("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='3a1d'>");
+    const starttls = Buffer.from("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    const proceed = Buffer.from("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    expect(identify(xmppIdentifier, 5222, [['orig', client], ['resp', server], ['orig', starttls], ['resp', proceed], ['orig', CLIENT_HELLO]])).toEqual(['xmpp', 'ssl']);
+    expect(identify(xmppIdentifier, 5222, [['orig', client]])).toEqual([]);
+    expect(identify(xmppIdentifier, 5222, [['orig', client], ['resp', Buffer.from('HTTP/1.1 400 Bad Request\r\n')]])).toEqual([]);
+  });
+
+  it('confirms irc on a numeric server reply, then ssl after STARTTLS', () => {
+    const pieces: [Direction, Uint8Array][] = [['orig', text('STARTTLS')], ['resp', text(':irc.joulunet.org 670  :STARTTLS successful, go ahead with TLS handshake')], ['orig', CLIENT_HELLO]];
+    expect(identify(ircIdentifier, 6667, pieces)).toEqual(['irc', 'ssl']);
+    expect(identify(ircIdentifier, 6667, [['resp', text(':irc.example NOTICE * :Looking up your hostname')]])).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 // The protocol identifiers, tried after the full analyzers (index.ts) in this order.
 import type { AppProtocol } from '../analyzer.js';
 import { dhcpIdentifier } from './dhcp.js';
+import { imapIdentifier } from './imap.js';
+import { ircIdentifier } from './irc.js';
 import { pop3Identifier } from './pop3.js';
 import { quicIdentifier } from './quic.js';
 import { sshIdentifier } from './ssh.js';
 import { tlsIdentifier } from './tls.js';
+import { xmppIdentifier } from './xmpp.js';
 
-export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier, quicIdentifier, dhcpIdentifier, pop3Identifier];
+export const IDENTIFIERS: readonly AppProtocol[] = [tlsIdentifier, sshIdentifier, quicIdentifier, dhcpIdentifier, pop3Identifier, imapIdentifier, xmppIdentifier, ircIdentifier];
