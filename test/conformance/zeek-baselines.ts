@@ -63,8 +63,14 @@ const BARE_MODE_LOADS = new Map(
 export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
   if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return APP_PROTOCOLS;
   const loads = BARE_MODE_LOADS.get(c.test);
-  return appProtocols(DEFAULT_PROTOCOL_OPTIONS, (name) => loads?.has(name) ?? (c.test.includes(`.${name}.`) || c.command.includes(`protocols/${name}`)));
+  return appProtocols(DEFAULT_PROTOCOL_OPTIONS, (name) => {
+    const script = SCRIPT_OF_SERVICE.get(name) ?? name;
+    return loads?.has(script) ?? (c.test.includes(`.${script}.`) || c.command.includes(`protocols/${script}`));
+  });
 }
+
+/** Services named otherwise than the `base/protocols/<script>` directory whose load brings their analyzer. */
+const SCRIPT_OF_SERVICE = new Map([['krb_tcp', 'krb'], ['syslog_tcp', 'syslog'], ['rdpeudp', 'rdp']]);
 
 /** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {

@@ -17,7 +17,8 @@ export interface IdentifierSpec {
   signature(first: Uint8Array, dir: Direction): boolean;
   /**
    * TCP: the first bytes of direction `dir` (up to `window`), with those held of the other direction as
-   * `peer`; UDP: one datagram (`peer` empty). Must not throw on any input and must only read its arguments.
+   * `peer`; UDP: one datagram, with the first datagram of the other direction (its first `FIRST_KEPT`
+   * bytes) as `peer`. Must not throw on any input and must only read its arguments.
    */
   check(bytes: Uint8Array, dir: Direction, peer: Uint8Array): Verdict;
   /** Services confirmed along with this one, in Zeek's order (QUIC's handshake is TLS: `quic,ssl`). */
@@ -36,6 +37,8 @@ export interface IdentifierStage {
 const DEFAULT_STREAM_WINDOW = 4096;
 const DEFAULT_DATAGRAMS = 4;
 const NOTHING = new Uint8Array(0);
+/** Bytes kept of each direction's first datagram, for checks that pair a reply with its request. */
+export const FIRST_KEPT = 64;
 
 /** An AppProtocol that only identifies: `identifyOnly` tells the flow table to keep sampling payload. */
 export function identifier(spec: IdentifierSpec): AppProtocol {
@@ -109,9 +112,11 @@ class StreamIdentifier implements StreamAnalyzer {
     if (verdict === 'confirmed') {
       this.confirm(stage, held, dir);
       if (++this.stage === this.stages.length) return this.finish();
-      // The next stage reads the same bytes afresh.
-      for (const each of [this.sides.orig, this.sides.resp]) each.done = false;
-      return this.check(dir, last);
+      // The next stage reads both directions' bytes afresh.
+      this.sides.orig.done = this.sides.resp.done = false;
+      this.check('orig', last);
+      if (!this.decided) this.check('resp', last);
+      return;
     }
     // A finished direction keeps its bytes: the other one's verdict may depend on them (SSH's banners).
     if (verdict === 'rejected' || last || side.length === this.window) side.done = true;
@@ -141,18 +146,21 @@ function heldBytes(side: Side): Uint8Array {
   return side.buffer === undefined ? NOTHING : side.buffer.subarray(0, side.length);
 }
 
-/** Checks each datagram on its own, the first `limit` of each direction. */
+/** Checks the first `limit` datagrams of each direction, each with the other direction's first one. */
 class DatagramIdentifier implements DatagramAnalyzer {
   private decided = false;
   private readonly tried = { orig: 0, resp: 0 };
+  private readonly first: Record<Direction, Uint8Array | undefined> = { orig: undefined, resp: undefined };
 
   constructor(private readonly spec: IdentifierSpec, private readonly limit: number, private readonly confirm: Confirm) {}
 
   datagram(dir: Direction, bytes: Uint8Array): void {
     if (this.decided || this.tried[dir] >= this.limit) return;
     this.tried[dir]++;
-    if (this.spec.check(bytes, dir, NOTHING) !== 'confirmed') return;
+    this.first[dir] ??= bytes.slice(0, FIRST_KEPT);
+    if (this.spec.check(bytes, dir, this.first[dir === 'orig' ? 'resp' : 'orig'] ?? NOTHING) !== 'confirmed') return;
     this.decided = true;
+    this.first.orig = this.first.resp = undefined;
     this.confirm(bytes, dir);
   }
 

@@ -6,6 +6,10 @@ import { identifier, type Verdict } from './identifier.js';
 import { dhcpIdentifier } from './dhcp.js';
 import { IDENTIFIERS } from './index.js';
 import { imapIdentifier } from './imap.js';
+import { krbTcpIdentifier } from './krb.js';
+import { mysqlIdentifier } from './mysql.js';
+import { rdpeudpIdentifier } from './rdpeudp.js';
+import { syslogTcpIdentifier } from './syslog.js';
 import { ircIdentifier } from './irc.js';
 import { pop3Identifier } from './pop3.js';
 import { xmppIdentifier } from './xmpp.js';
@@ -200,5 +204,44 @@ describe('IMAP, XMPP and IRC identification, with STARTTLS', () => {
     const pieces: [Direction, Uint8Array][] = [['orig', text('STARTTLS')], ['resp', text(':irc.joulunet.org 670  :STARTTLS successful, go ahead with TLS handshake')], ['orig', CLIENT_HELLO]];
     expect(identify(ircIdentifier, 6667, pieces)).toEqual(['irc', 'ssl']);
     expect(identify(ircIdentifier, 6667, [['resp', text(':irc.example NOTICE * :Looking up your hostname')]])).toEqual([]);
+  });
+});
+
+describe('binary and datagram protocols', () => {
+  it('confirms krb_tcp on a record marker and a KDC request or reply tag (Zeek\'s krb/optional-service-name.pcap)', () => {
+    expect(identify(krbTcpIdentifier, 88, [['orig', hex('0000006a6a683066a103020105a20302010aa45a3058')]])).toEqual(['krb_tcp']);
+    expect(identify(krbTcpIdentifier, 88, [['resp', hex('000000567e543052a003020105a10302011e')]], 1)).toEqual(['krb_tcp']);
+    expect(identify(krbTcpIdentifier, 88, [['orig', hex('000000567e543052')], ['resp', hex('0000006a6a68')], ['orig', hex('7f0000006a')]])).toEqual([]);
+  });
+
+  it('confirms syslog_tcp on a PRI, with or without an octet count (Zeek\'s tcp-syslog*.pcap)', () => {
+    expect(identify(syslogTcpIdentifier, 514, [['orig', Buffer.from("51 <13>Oct 11 22:14:15 mymachine su: 'su root' failed ")]])).toEqual(['syslog_tcp']);
+    expect(identify(syslogTcpIdentifier, 514, [['orig', Buffer.from("<14>Oct 11 22:14:16 mymachine su: 'su root' failed\n")]], 2)).toEqual(['syslog_tcp']);
+    for (const bad of ['<192>x', '<>x', '1234567890 <13>x', '51<13>x', 'GET / HTTP/1.1\r\n']) {
+      expect(identify(syslogTcpIdentifier, 514, [['orig', Buffer.from(bad)]]), bad).toEqual([]);
+    }
+  });
+
+  it('confirms mysql on the server greeting, and ssl when the client then starts TLS (Zeek\'s mysql/encrypted.pcap)', () => {
+    const greeting = hex('6a0000000a352e352e352d31302e302e33362d4d6172696144422d307562756e7475302e31362e30342e310021000000746e4e762c74276000ffff2d02003fe015');
+    const sslRequest = hex('2000000185ae3f20000000012d0000000000000000000000000000000000000000000000');
+    expect(identify(mysqlIdentifier, 3306, [['resp', greeting], ['orig', sslRequest], ['orig', CLIENT_HELLO]], 9)).toEqual(['mysql', 'ssl']);
+    const v9 = Uint8Array.from(greeting);
+    v9[4] = 9;
+    expect(identify(mysqlIdentifier, 3306, [['resp', v9]])).toEqual([]);
+  });
+
+  it('confirms rdpeudp when the server answers the client SYN with a SYN+ACK (Zeek\'s rdp/rdpeudp-handshake-*.pcap)', () => {
+    const syn = hex('ffffffff004018010b127f1504d004d07855d064fbaf43f0');
+    const synAck = hex('0b127f15004010050f94ea0b04d004d00001000200000000');
+    const run = (datagrams: [Direction, Uint8Array][]): string[] => {
+      const ctx = new RecordingContext({ ...conn(3389), proto: 'udp' });
+      const analyzer = rdpeudpIdentifier.create(ctx) as DatagramAnalyzer;
+      for (const [dir, datagram] of datagrams) analyzer.datagram(dir, datagram, 1);
+      return ctx.services;
+    };
+    expect(run([['orig', syn], ['resp', synAck]])).toEqual(['rdpeudp']);
+    expect(run([['orig', syn], ['orig', syn], ['orig', syn]])).toEqual([]);
+    expect(run([['orig', synAck], ['resp', synAck]])).toEqual([]);
   });
 });
