@@ -86,6 +86,17 @@ describe('connections with Zeek conn.log semantics', () => {
     expect(log).toEqual(['orig:' + 'a'.repeat(100), 'orig:gap 100', 'orig:' + 'c'.repeat(100), 'end']);
   });
 
+  it('names no service for a connection first seen mid-stream (Zeek skips partial connections), yet analyzes it', async () => {
+    const log: string[] = [];
+    const midStream = stream([[1, 'hello']]).slice(2);
+    const { events } = await runCapture(pcap(midStream), {}, [recorder('echo', 7, log)]);
+    expect(flows(events)[0]?.service).toBeUndefined();
+    expect(log).toEqual(['orig:hello', 'end']);
+    // The same bytes after the handshake name the service (the SYN-ACK alone also starts a connection properly).
+    expect(flows((await runCapture(pcap(stream([[1, 'hello']])), {}, [recorder('echo', 7, [])])).events)[0]?.service).toBe('echo');
+    expect(flows((await runCapture(pcap(tcpConversation({}).slice(1)), {}, [recorder('echo', 80, [])])).events)[0]?.service).toBe('echo');
+  });
+
   it('keeps exact byte counts and stream order across 32-bit sequence wraparound', async () => {
     const log: string[] = [];
     const segments: [number, string][] = [];

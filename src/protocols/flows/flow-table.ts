@@ -99,6 +99,11 @@ class Connection {
   /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
   attemptDeadline = Infinity;
   firstSource: Source;
+  /**
+   * A TCP connection first seen mid-stream (no SYN): Zeek's application analyzers skip those
+   * (TCP_ApplicationAnalyzer's IsPartial), so it names no service, though we still parse it for content.
+   */
+  partial = false;
 
   constructor(
     readonly key: string,
@@ -250,6 +255,7 @@ export class FlowTable {
       : { uid: this.uid(), proto: protoName(p.proto), src_ip: p.src, src_port: sport, dst_ip: p.dst, dst_port: dport };
     const connKey = flip ? `${p.proto}|${p.dst}|${dport}|${p.src}|${sport}` : key;
     const conn = new Connection(connKey, p.proto, info, ts, this.source());
+    conn.partial = p.proto === IPPROTO_TCP && (p.flags & TCP_SYN) === 0;
     if (flip) conn.history += '^';
     if (p.proto === IPPROTO_TCP) {
       conn.tcpOrig = new TcpEndpoint();
@@ -661,7 +667,7 @@ export class FlowTable {
       anomaly: (code: AnomalyCode, detail?: string) => this.anomalies.add(code, { offset: this.currentOffset, detail }),
       source: () => this.source(),
       confirm: (service) => {
-        if (!conn.service.includes(service)) conn.service.push(service);
+        if (!conn.partial && !conn.service.includes(service)) conn.service.push(service);
       },
       expect: (expected, create) => {
         const key = `${expected.dst_ip}|${expected.dst_port}`;
