@@ -431,10 +431,9 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     packet.tunnel = 'gtpv1';
     if (p[at]! >> 4 === 4 || p[at]! >> 4 === 6) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
   } else if (port(4754)) {
-    // GRE in UDP (RFC 8086).
+    // GRE in UDP (RFC 8086). Zeek's GRE analyzer confirms nothing, so the outer connection names no service.
     const inner = greInner(p, a);
     if (inner === undefined) return;
-    packet.tunnel = 'gre';
     packet.inner = inner;
   } else if (port(3544)) {
     // Teredo (RFC 4380 §5.1.1): optional authentication and origin-indication headers, then IPv6.

@@ -84,6 +84,14 @@ describe('tunnels', () => {
     expect(flows(capped.events)).toHaveLength(2);
     expect(capped.health.anomalies.count('decode.tunnel_depth_exceeded')).toBe(1);
   });
+
+  it('decapsulates GRE in UDP (RFC 8086) and, as Zeek, names no service for the outer connection', async () => {
+    const innerPacket = ipv4({ src: '10.9.9.1', dst: '10.9.9.2', proto: 17 }, udpDatagram(5000, 53, 'query'));
+    const gre = Uint8Array.from([0, 0, 0x08, 0x00, ...innerPacket]);
+    const frame = ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 17 }, udpDatagram(40000, 4754, gre)));
+    const { events } = await runCapture(pcap([{ ts: T, data: frame }]));
+    expect(flows(events).map((f) => [f.dst_ip, f.dst_port, f.service])).toEqual([['10.0.0.2', 4754, undefined], ['10.9.9.2', 53, undefined]]);
+  });
 });
 
 describe('exfilscope logs', () => {
