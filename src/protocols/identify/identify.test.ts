@@ -3,10 +3,12 @@ import { flows, pcap, runCapture, tcpConversation } from '../../../test/packets.
 import type { ConnectionInfo, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
 import { RecordingContext } from '../common/test-context.js';
 import { identifier, type Verdict } from './identifier.js';
+import { dceRpcIdentifier } from './dce-rpc.js';
 import { dhcpIdentifier } from './dhcp.js';
 import { IDENTIFIERS } from './index.js';
 import { imapIdentifier } from './imap.js';
 import { krbTcpIdentifier } from './krb.js';
+import { modbusIdentifier } from './modbus.js';
 import { mysqlIdentifier } from './mysql.js';
 import { rdpeudpIdentifier } from './rdpeudp.js';
 import { syslogTcpIdentifier } from './syslog.js';
@@ -229,6 +231,17 @@ describe('binary and datagram protocols', () => {
     const v9 = Uint8Array.from(greeting);
     v9[4] = 9;
     expect(identify(mysqlIdentifier, 3306, [['resp', v9]])).toEqual([]);
+  });
+
+  it('tells Modbus from DCE/RPC, RDP, ONC RPC and text on port 502 (Zeek\'s modbus/modbus-and-non-modbus-p502.pcap)', () => {
+    const modbus = hex('0001000000060a0100000001');
+    const dceBind = hex('05000b03100000004800000001000000b810b810');
+    const others = ['800000287e86ab4a0000000000000002000186a3', '0300002b26e00000000000436f6f6b69653a206d73', '4d474c4e44445f3136302e39372e37302e33365f35'].map(hex);
+    expect(identify(modbusIdentifier, 502, [['orig', modbus], ['resp', hex('0001000000040a010100')]])).toEqual(['modbus']);
+    expect(identify(dceRpcIdentifier, 502, [['orig', dceBind]])).toEqual(['dce_rpc']);
+    expect(dceRpcIdentifier.matches(conn(502), dceBind, 'orig')).toBe(true);
+    for (const bytes of [dceBind, ...others]) expect(identify(modbusIdentifier, 502, [['orig', bytes]])).toEqual([]);
+    for (const bytes of [modbus, ...others]) expect(identify(dceRpcIdentifier, 135, [['orig', bytes]])).toEqual([]);
   });
 
   it('confirms rdpeudp when the server answers the client SYN with a SYN+ACK (Zeek\'s rdp/rdpeudp-handshake-*.pcap)', () => {
