@@ -57,20 +57,28 @@ const BARE_MODE_LOADS = new Map(
 
 /**
  * The application analyzers Zeek had loaded: all of ours, except in bare mode (`-b`), where Zeek loads only
- * what the test's scripts load (bare-mode-loads.tsv), or else what the test names (its
- * `scripts.base.protocols.<name>` test or a `protocols/<name>` script).
+ * the protocol scripts the test loads (`loadsProtocol`).
  */
 export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
-  if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return APP_PROTOCOLS;
-  const loads = BARE_MODE_LOADS.get(c.test);
-  return appProtocols(DEFAULT_PROTOCOL_OPTIONS, (name) => {
-    const script = SCRIPT_OF_SERVICE.get(name) ?? name;
-    return loads?.has(script) ?? (c.test.includes(`.${script}.`) || c.command.includes(`protocols/${script}`));
-  });
+  if (!isBare(c)) return APP_PROTOCOLS;
+  return appProtocols(DEFAULT_PROTOCOL_OPTIONS, (name) => loadsProtocol(c, SCRIPT_OF_SERVICE.get(name) ?? name));
 }
 
 /** Services named otherwise than the `base/protocols/<script>` directory whose load brings their analyzer. */
 const SCRIPT_OF_SERVICE = new Map([['krb_tcp', 'krb'], ['syslog_tcp', 'syslog'], ['rdpeudp', 'rdp']]);
+
+/**
+ * Whether bare-mode Zeek had protocol script `name` loaded for this test: those its script `@load`s where
+ * recorded (bare-mode-loads.tsv), else what its name (`scripts.base.protocols.<name>.*`) or command
+ * (`protocols/<name>`) names.
+ */
+function loadsProtocol(c: BaselineCase, name: string): boolean {
+  return BARE_MODE_LOADS.get(c.test)?.has(name) ?? (c.test.includes(`.protocols.${name}.`) || c.command.includes(`protocols/${name}`));
+}
+
+function isBare(c: BaselineCase): boolean {
+  return /(^|\s)-[a-zA-Z]*b/.test(c.command);
+}
 
 /** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {
