@@ -85,9 +85,9 @@ class StreamIdentifier implements StreamAnalyzer {
   data(dir: Direction, bytes: Uint8Array): void {
     const side = this.sides[dir];
     if (this.decided) return;
-    side.buffer ??= new Uint8Array(this.window);
     const take = Math.min(bytes.length, this.window - side.length);
-    side.buffer.set(bytes.subarray(0, take), side.length);
+    const buffer = room(side, side.length + take, this.window);
+    buffer.set(bytes.subarray(0, take), side.length);
     side.length += take;
     if (!side.done && (side.length >= side.nextCheck || side.length === this.window)) this.check(dir);
   }
@@ -130,6 +130,7 @@ class StreamIdentifier implements StreamAnalyzer {
 }
 
 const MIN_CHECK_STEP = 64;
+const INITIAL_BUFFER = 256;
 
 interface Side {
   buffer: Uint8Array | undefined;
@@ -140,6 +141,15 @@ interface Side {
 
 function newSide(): Side {
   return { buffer: undefined, length: 0, nextCheck: 1, done: false };
+}
+
+/** The side's buffer with room for `needed` bytes, grown by doubling up to `window`: memory follows the bytes seen. */
+function room(side: Side, needed: number, window: number): Uint8Array {
+  if (side.buffer !== undefined && side.buffer.length >= needed) return side.buffer;
+  const grown = new Uint8Array(Math.min(window, Math.max(needed, 2 * (side.buffer?.length ?? INITIAL_BUFFER / 2))));
+  if (side.buffer !== undefined) grown.set(side.buffer.subarray(0, side.length));
+  side.buffer = grown;
+  return grown;
 }
 
 function heldBytes(side: Side): Uint8Array {
