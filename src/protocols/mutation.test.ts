@@ -84,4 +84,48 @@ describe('analyzers under mutated input', () => {
       }, `dns round ${round}`).not.toThrow();
     }
   });
+
+  it('never throw on mutated starts of the identified protocols, WebSocket frames included', () => {
+    const random = prng(0x1d3f);
+    const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
+    // The first bytes of each protocol (from Zeek's traces); every identifier is fed every one of them, mutated.
+    const starts = [
+      hex('160301009f0100009b0303ef18769dd170a048a025925479f1a573610851d30a1f3e'), hex('160303003d020000390303535bdbf9'),
+      Buffer.from('SSH-2.0-OpenSSH_3.8.1p1\n\0\0\0\x0c\x0a\x15'), Buffer.from('+OK ready\r\nSTLS\r\n* OK x\r\n. STARTTLS\r\n'),
+      Buffer.from("<?xml version='1.0'?><stream:stream>:irc 670 x :go\r\n"), Buffer.from('51 <13>Oct 11 su\n'),
+      hex('6a0000000a352e352e352d31302e302e33362d4d61726961444200'), hex('0000006a6a683066a1030201'), hex('0001000000060a0100000001'),
+      hex('05000b03100000004800000001000000'), hex('ffffffff004018010b127f15'), hex('c000000001088394c8f03e51570800004480'),
+      hex('82ab37fa213d21f9203da8fb213dac'), hex('817e0100') , hex('827f00000000ffffffff'),
+    ];
+    const conn = { uid: 'Cm', proto: 'tcp' as const, src_ip: '10.0.0.1', src_port: 40000, dst_ip: '10.0.0.2', dst_port: 80 };
+    const upgrade = Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n');
+    for (const protocol of APP_PROTOCOLS.filter((p) => p.identifyOnly === true || p.name === 'websocket')) {
+      for (let round = 0; round < 150; round++) {
+        const ctx = new RecordingContext(protocol.transport === 'udp' ? { ...conn, proto: 'udp' } : conn);
+        const analyzer = protocol.create(ctx);
+        expect(() => {
+          for (let piece = 0; piece < 4; piece++) {
+            const dir: Direction = random() < 0.5 ? 'orig' : 'resp';
+            const bytes = mutate(starts[Math.floor(random() * starts.length)]!, random);
+            protocol.matches(conn, bytes, dir);
+            if ('datagram' in analyzer) analyzer.datagram(dir, bytes, round);
+            else for (let pos = 0; pos < bytes.length; pos += 1 + Math.floor(random() * 9)) analyzer.data(dir, bytes.subarray(pos, pos + 9), round);
+            if ('gap' in analyzer && random() < 0.1) analyzer.gap(dir, 10, round);
+          }
+          analyzer.end(round + 1);
+        }, `${protocol.name} round ${round}`).not.toThrow();
+      }
+    }
+    // WebSocket behind HTTP, with mutated frames after the upgrade.
+    const http = APP_PROTOCOLS.find((p) => p.name === 'http')!;
+    for (let round = 0; round < 300; round++) {
+      const analyzer = http.create(new RecordingContext()) as StreamAnalyzer;
+      expect(() => {
+        analyzer.data('orig', Buffer.from('GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n'), round);
+        analyzer.data('resp', upgrade, round);
+        for (let piece = 0; piece < 4; piece++) analyzer.data(random() < 0.5 ? 'orig' : 'resp', mutate(starts[Math.floor(random() * starts.length)]!, random), round);
+        analyzer.end(round);
+      }, `websocket round ${round}`).not.toThrow();
+    }
+  });
 });
