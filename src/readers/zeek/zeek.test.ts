@@ -59,13 +59,17 @@ describe('zeek TSV reader', () => {
     const types = ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'vector[string]', 'vector[interval]'];
     const text = header('dns', fields, types, '|').replace('#set_separator|,', '#set_separator|;') +
       '1.0|D1|10.0.0.5|5353|10.0.0.1|53|udp|a.example|1.2.3.4;5.6.7.8|60.0;30.0\n' +
-      '2.0|D2|10.0.0.5|5353|10.0.0.1|53|udp|b.example|(empty)|(empty)\n';
+      '2.0|D2|10.0.0.5|5353|10.0.0.1|53|udp|b.example|(empty)|(empty)\n' +
+      '3.0|D3|10.0.0.5|5353|10.0.0.1|53|udp|c.example|v=spf1 a\\x3bb;c|-\n';
     const { events, health } = await readWith(zeekReader, text);
     expect(health.anomalies.total).toBe(0);
-    const [a, b] = events as DnsEvent[];
+    const [a, b, c] = events as DnsEvent[];
     expect(a!.answers).toEqual(['1.2.3.4', '5.6.7.8']);
     expect(a!.ttls).toEqual([60, 30]);
     expect(b!.answers).toEqual([]);
+    // An escaped set separator belongs to its element: split first, then unescape.
+    expect(c!.answers).toEqual(['v=spf1 a;b', 'c']);
+    expect(c!.ttls).toBeUndefined();
   });
 
   it('follows a header change in the middle of a file', async () => {
