@@ -52,6 +52,19 @@ export class JsonRow implements Row {
     return JSON.stringify(value);
   }
 
+  /** JSON numbers are used as they are; anything else goes through `text` and the general parsers. */
+  digits(field: Field): number | undefined {
+    const value = this.value(field.name);
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : NaN;
+  }
+
+  decimal(field: Field): number | undefined {
+    const value = this.value(field.name);
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
+  }
+
   list(field: Field): string[] | undefined {
     const value = this.value(field.name);
     if (value === undefined || value === null) return undefined;
