@@ -178,6 +178,15 @@ describe('zeek JSON reader', () => {
     expect(health.notes.join()).toMatch(/notice log passed over/);
   });
 
+  it('checks JSON numbers against the column type: counts whole and non-negative, numbers given as text parsed', async () => {
+    const row = (extra: string) => `{"ts":1,"uid":"C1","id.orig_h":"10.0.0.5","id.orig_p":1,"id.resp_h":"10.0.0.9","id.resp_p":21,"proto":"tcp","conn_state":"SF"${extra}}`;
+    const lines = [row(',"orig_bytes":1.5'), row(',"orig_bytes":-3'), row(',"resp_pkts":"42","duration":"0.25"'), row(',"duration":true')].join('\n');
+    const { events, health } = await readWith(zeekReader, lines);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ pkts_in: 42, duration: 0.25 });
+    expect(health.anomalies.count('zeek.bad_value')).toBe(3);
+  });
+
   it('keeps __proto__ keys as data and never reads them', async () => {
     const line = '{"ts":1,"uid":"C1","__proto__":{"polluted":true},"id.orig_h":"10.0.0.5","id.orig_p":1,"id.resp_h":"10.0.0.9","id.resp_p":21,"proto":"tcp","conn_state":"SF"}';
     const { events } = await readWith(zeekReader, line);
