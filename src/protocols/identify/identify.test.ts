@@ -5,11 +5,13 @@ import { RecordingContext } from '../common/test-context.js';
 import { identifier, type Verdict } from './identifier.js';
 import { dceRpcIdentifier } from './dce-rpc.js';
 import { dhcpIdentifier } from './dhcp.js';
+import { dtlsIdentifier } from './dtls.js';
 import { IDENTIFIERS } from './index.js';
 import { imapIdentifier } from './imap.js';
 import { krbTcpIdentifier } from './krb.js';
 import { modbusIdentifier } from './modbus.js';
 import { mysqlIdentifier } from './mysql.js';
+import { ntpIdentifier } from './ntp.js';
 import { rdpeudpIdentifier } from './rdpeudp.js';
 import { syslogTcpIdentifier } from './syslog.js';
 import { ircIdentifier } from './irc.js';
@@ -242,6 +244,32 @@ describe('binary and datagram protocols', () => {
     expect(dceRpcIdentifier.matches(conn(502), dceBind, 'orig')).toBe(true);
     for (const bytes of [dceBind, ...others]) expect(identify(modbusIdentifier, 502, [['orig', bytes]])).toEqual([]);
     for (const bytes of [modbus, ...others]) expect(identify(dceRpcIdentifier, 135, [['orig', bytes]])).toEqual([]);
+  });
+
+  it('confirms ntp on a time message of version 1-4 or a control message (Zeek\'s ntp/ntp.pcap)', () => {
+    const client = hex('230206e800000091000006b7b6a580dbdcd2a7d77a05d46a00000000000000000000000000000000dcd2aa817b9f9bdc');
+    const datagram = (bytes: Uint8Array): string[] => {
+      const ctx = new RecordingContext({ ...conn(123), proto: 'udp' });
+      (ntpIdentifier.create(ctx) as DatagramAnalyzer).datagram('orig', bytes, 1);
+      return ctx.services;
+    };
+    expect(datagram(client)).toEqual(['ntp']);
+    expect(datagram(hex('1602000100000000000000'.padEnd(24, '0')))).toEqual(['ntp']);
+    expect(datagram(client.subarray(0, 47))).toEqual([]);
+    expect(datagram(hex('030206e8'.padEnd(96, '0')))).toEqual([]);
+  });
+
+  it('confirms dtls on a DTLS 1.2 ClientHello on any port (Zeek\'s tls/dtls1_2.pcap)', () => {
+    const hello = hex('16fefd000000000000000000d70100011f00000000000000cbfefd06ac4343e7');
+    const udp = { ...conn(4400), proto: 'udp' as const };
+    expect(dtlsIdentifier.matches(udp, hello, 'orig')).toBe(true);
+    const ctx = new RecordingContext(udp);
+    (dtlsIdentifier.create(ctx) as DatagramAnalyzer).datagram('orig', hello, 1);
+    expect(ctx.services).toEqual(['dtls']);
+    // A TLS (not DTLS) record, a later epoch, and a hello sent by the responder are not.
+    const epoch1 = Uint8Array.from(hello);
+    epoch1[4] = 1;
+    for (const [bytes, dir] of [[CLIENT_HELLO, 'orig'], [epoch1, 'orig'], [hello, 'resp']] as const) expect(dtlsIdentifier.matches(udp, bytes, dir)).toBe(false);
   });
 
   it('confirms rdpeudp when the server answers the client SYN with a SYN+ACK (Zeek\'s rdp/rdpeudp-handshake-*.pcap)', () => {
