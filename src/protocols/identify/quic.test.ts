@@ -1,5 +1,7 @@
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { flows, pcap, runCapture, udpFrame } from '../../../test/packets.js';
+import { APP_PROTOCOLS } from '../index.js';
 import { clientInitialKeys, quicClientInitial, quicIdentifier } from './quic.js';
 
 const hex = (text: string): Buffer => Buffer.from(text, 'hex');
@@ -71,5 +73,15 @@ describe('QUIC identification', () => {
       noise[0] = 0xc0;
       expect(quicClientInitial(noise, 'orig')).toBe('rejected');
     }
+  });
+
+  it('names the service quic,ssl on a capture, in Zeek\'s order, and keeps the datagrams sampled', async () => {
+    const initial = initialPacket(V1, CLIENT_HELLO);
+    const { events } = await runCapture(pcap([
+      { ts: 1_700_000_000, data: udpFrame('10.0.0.1', '10.0.0.2', 50000, 443, initial) },
+      { ts: 1_700_000_000.1, data: udpFrame('10.0.0.2', '10.0.0.1', 443, 50000, Buffer.alloc(1200, 7)) },
+    ]), {}, APP_PROTOCOLS);
+    expect(flows(events).map((f) => f.service)).toEqual(['quic,ssl']);
+    expect(events.filter((e) => e.kind === 'payload').map((e) => e.kind === 'payload' && e.sample.total)).toEqual([initial.length, 1200]);
   });
 });
