@@ -38,7 +38,7 @@ const DEFAULT_STREAM_WINDOW = 4096;
 const DEFAULT_DATAGRAMS = 4;
 const NOTHING = new Uint8Array(0);
 /** Bytes kept of each direction's first datagram, for checks that pair a reply with its request. */
-export const FIRST_KEPT = 64;
+const FIRST_KEPT = 64;
 
 /** An AppProtocol that only identifies: `identifyOnly` tells the flow table to keep sampling payload. */
 export function identifier(spec: IdentifierSpec): AppProtocol {
@@ -84,7 +84,7 @@ class StreamIdentifier implements StreamAnalyzer {
 
   data(dir: Direction, bytes: Uint8Array): void {
     const side = this.sides[dir];
-    if (this.decided) return;
+    if (this.decided || side.cut) return;
     const take = Math.min(bytes.length, this.window - side.length);
     const buffer = room(side, side.length + take, this.window);
     buffer.set(bytes.subarray(0, take), side.length);
@@ -92,10 +92,10 @@ class StreamIdentifier implements StreamAnalyzer {
     if (!side.done && (side.length >= side.nextCheck || side.length === this.window)) this.check(dir);
   }
 
-  /** A gap ends the direction's identification: the bytes after it are not the stream's start. */
+  /** A gap ends the direction's identification: the bytes after it do not continue those held. */
   gap(dir: Direction): void {
     if (!this.decided && !this.sides[dir].done) this.check(dir, true);
-    this.sides[dir].done = true;
+    this.sides[dir].done = this.sides[dir].cut = true;
   }
 
   end(): void {
@@ -112,8 +112,8 @@ class StreamIdentifier implements StreamAnalyzer {
     if (verdict === 'confirmed') {
       this.confirm(stage, held, dir);
       if (++this.stage === this.stages.length) return this.finish();
-      // The next stage reads both directions' bytes afresh.
-      this.sides.orig.done = this.sides.resp.done = false;
+      // The next stage reads both directions' bytes afresh (a direction cut by a gap stays done).
+      for (const each of [this.sides.orig, this.sides.resp]) each.done = each.cut;
       this.check('orig', last);
       if (!this.decided) this.check('resp', last);
       return;
@@ -136,11 +136,14 @@ interface Side {
   buffer: Uint8Array | undefined;
   length: number;
   nextCheck: number;
+  /** No verdict will come from this direction in the current stage. */
   done: boolean;
+  /** A gap cut the direction: nothing more is held. */
+  cut: boolean;
 }
 
 function newSide(): Side {
-  return { buffer: undefined, length: 0, nextCheck: 1, done: false };
+  return { buffer: undefined, length: 0, nextCheck: 1, done: false, cut: false };
 }
 
 /** The side's buffer with room for `needed` bytes, grown by doubling up to `window`: memory follows the bytes seen. */

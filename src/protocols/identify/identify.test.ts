@@ -95,6 +95,17 @@ describe('SSH identification', () => {
     expect(identify(sshIdentifier, 22, [['resp', SERVER_BANNER], ['orig', join(CLIENT_BANNER, KEXINIT)], ['resp', KEXINIT]])).toEqual([]);
   });
 
+  it('does not join bytes across a gap: a NEWKEYS after missing bytes is not read as the key exchange\'s', () => {
+    const ctx = new RecordingContext(conn(22));
+    const ssh = sshIdentifier.create(ctx) as StreamAnalyzer;
+    ssh.data('resp', SERVER_BANNER, 1);
+    ssh.data('orig', join(CLIENT_BANNER, KEXINIT.subarray(0, 100)), 1);
+    ssh.gap('orig', 500, 2);
+    ssh.data('orig', NEWKEYS, 3);
+    ssh.end(4);
+    expect(ctx.services).toEqual([]);
+  });
+
   it('finds a server banner after other lines (RFC 4253 §4.2 lets servers send them first)', () => {
     const pre = Buffer.from('Welcome to the gateway\r\nauthorized use only\r\n');
     expect(identify(sshIdentifier, 22, [['resp', join(pre, SERVER_BANNER)], ['orig', join(CLIENT_BANNER, KEXINIT, NEWKEYS)]])).toEqual(['ssh']);
