@@ -99,7 +99,7 @@ describe('SSH identification', () => {
     const ctx = new RecordingContext(conn(22));
     const ssh = sshIdentifier.create(ctx) as StreamAnalyzer;
     ssh.data('resp', SERVER_BANNER, 1);
-    ssh.data('orig', join(CLIENT_BANNER, KEXINIT.subarray(0, 100)), 1);
+    ssh.data('orig', join(CLIENT_BANNER, KEXINIT), 1);
     ssh.gap('orig', 500, 2);
     ssh.data('orig', NEWKEYS, 3);
     ssh.end(4);
