@@ -168,3 +168,62 @@ describe('IPv4 and IPv6 fragments', () => {
     expect(packet).toMatchObject({ proto: 17, sport: 1000, payloadLength: 40 });
   });
 });
+
+describe('Teredo (RFC 4380), on real datagrams of Zeek\'s Traces/tunnels/Teredo.pcap and teredo_bubble_with_payload.pcap', () => {
+  const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+  // A router solicitation behind an authentication header (frame 6), the advertisement answering it behind
+  // authentication and origin indication (frame 7), a bubble behind an origin indication (frame 31).
+  const solicitation = hex('00010000cd5669400b22df88006000000000183afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815');
+  const advertisement = hex('00010000cd5669400b22df88000000f12ab9c828156000000000303afffe800000000000008000f227bec861affe800000000000008000fffffffffffd86001f570000000000000000000007d003044040ffffffffffffffff000000002001000041379e500000000000000000');
+  const originBubble = hex('00007f7bac55fed96000000000003b00fe80000000000000708dfe834114a5122001000041379e508000f12ab9c82815');
+  // Sent to a relay on port 32900: an echo reply and a SYN with no Teredo header at all (frames 33, 34).
+  const echoReply = hex('60000000000c3a3a200148600000200100000000000000682001000041379e508000f12ab9c828158100c47cd373b69b53aa0126');
+  const syn = hex('60000000001806802001000041379e508000f12ab9c8281520014860000020010000000000000068050600507c7b6b46000000006002400090a20000020404c4');
+  // A bubble carrying 4 stray bytes ("1234").
+  const bubbleWithPayload = hex('6000000000003b152001000041379e508000f12ab9c828152001486000002001000000000000006831323334');
+  const outer = (sport: number, dport: number, payload: Uint8Array) =>
+    ipv4({ src: '192.168.2.16', dst: '83.170.1.38', proto: 17 }, udpDatagram(sport, dport, payload));
+
+  it('peels authentication and origin-indication headers on port 3544', () => {
+    const ctx = context();
+    for (const [payload, src, type] of [[solicitation, 'fe80::8000:ffff:ffff:fffd', 133], [advertisement, 'fe80::8000:f227:bec8:61af', 134]] as const) {
+      const packet = decodeLink(101, outer(3797, 3544, payload), ctx);
+      expect(packet?.tunnel).toBe('teredo');
+      expect(decodeLink(packet!.inner!.linktype, packet!.inner!.data, ctx)).toMatchObject({ src, proto: 58, sport: type });
+    }
+    expect(ctx.anomalies.total).toBe(0);
+  });
+
+  it('recognises Teredo on any other UDP port, as Zeek does for relays', () => {
+    const ctx = context();
+    const reply = decodeLink(101, outer(32900, 3797, echoReply), ctx);
+    expect(reply?.tunnel).toBe('teredo');
+    expect(decodeLink(101, reply!.inner!.data, ctx)).toMatchObject({ src: '2001:4860:0:2001::68', proto: 58, sport: 129 });
+    const handshake = decodeLink(101, outer(3797, 32900, syn), ctx);
+    expect(decodeLink(101, handshake!.inner!.data, ctx)).toMatchObject({ proto: 6, sport: 1286, dport: 80, flags: 0x02 });
+    // With no Teredo address and no origin indication, IPv6 in UDP is left alone.
+    const plain = syn.slice();
+    plain.fill(0, 8, 40);
+    expect(decodeLink(101, outer(3797, 32900, plain), ctx)?.tunnel).toBeUndefined();
+  });
+
+  it('makes no connection of a bubble (no next header) and counts one carrying stray bytes', () => {
+    const ctx = context();
+    for (const [payload, port] of [[originBubble, 3544], [bubbleWithPayload, 32900]] as const) {
+      const packet = decodeLink(101, outer(3797, port, payload), ctx);
+      expect(packet?.tunnel).toBe('teredo');
+      expect(decodeLink(101, packet!.inner!.data, ctx)).toBeUndefined();
+    }
+    expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_bubble_with_payload', 1]]);
+  });
+
+  it('rejects an IPv6 length that does not fill the datagram exactly, counting it only on port 3544', () => {
+    const ctx = context();
+    for (const payload of [syn.subarray(0, syn.length - 1), Uint8Array.from([...syn, 0])]) {
+      expect(decodeLink(101, outer(3797, 32900, payload), ctx)?.inner).toBeUndefined();
+      expect(decodeLink(101, outer(3797, 3544, payload), ctx)?.inner).toBeUndefined();
+    }
+    expect(decodeLink(101, outer(3797, 3544, solicitation.subarray(0, 30)), ctx)?.inner).toBeUndefined();
+    expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_length_mismatch', 2], ['decode.teredo_malformed', 1]]);
+  });
+});

@@ -4,7 +4,7 @@
 // fragments; IPv6 (RFC 8200 §4) with extension headers and fragments; TCP (RFC 9293 §3.1), UDP (RFC 768),
 // ICMP (RFC 792) and ICMPv6 (RFC 4443) headers. Checksums are not verified (captures are often taken with
 // checksum offloading). Damage is counted under `decode.*` anomaly codes and the packet is skipped.
-import type { AnomalyCounter } from '../core/anomalies.js';
+import type { AnomalyCode, AnomalyCounter } from '../core/anomalies.js';
 import { formatIpv4, formatIpv6 } from '../core/ip.js';
 import type { FragmentReassembler } from './fragments.js';
 
@@ -14,6 +14,8 @@ export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_ICMPV6 = 58;
+/** IPv6 No Next Header (RFC 8200 §4.7). */
+export const IPPROTO_NONE = 59;
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -364,6 +366,8 @@ function decodeTransport(
       packet.encapsulationOnly = true;
       packet.inner = { linktype: LINKTYPE_RAW, data: segment };
       return packet;
+    case IPPROTO_NONE: // nothing follows (Teredo bubbles): no connection, as in Zeek
+      return undefined;
     case 47: // GRE (RFC 2784/2890; version 1 is PPTP's, RFC 2637)
       packet.encapsulationOnly = true;
       packet.inner = greInner(segment, a);
@@ -437,13 +441,7 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     packet.tunnel = 'gre';
     packet.inner = inner;
   } else if (port(3544)) {
-    // Teredo (RFC 4380 §5.1.1): optional authentication and origin-indication headers, then IPv6.
-    let at = 0;
-    if (p.length >= 4 && p[0] === 0 && p[1] === 1) at = 13 + p[2]! + p[3]!;
-    if (p.length >= at + 8 && p[at] === 0 && p[at + 1] === 0) at += 8;
-    if (p.length < at + 40 || p[at]! >> 4 !== 6) return;
-    packet.tunnel = 'teredo';
-    packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+    teredo(packet, p, a, true);
   } else if (port(5072) && p.length >= 8) {
     // AYIYA: identity of 2^idlen bytes and a signature of 4*siglen bytes follow the 8-byte header.
     const at = 8 + (1 << (p[0]! >> 4)) + (p[1]! >> 4) * 4;
@@ -451,7 +449,52 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     if (p.length <= at || (next !== 4 && next !== 41)) return;
     packet.tunnel = 'ayiya';
     packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (!TUNNEL_PORTS.some(port) && looksLikeTeredo(p)) {
+    // Zeek also tries Teredo on every other UDP port (a relay answers from any port).
+    teredo(packet, p, a, false);
   }
+}
+
+/** The UDP ports Zeek hands to a tunnel analyzer; Teredo detection runs only on the others. */
+const TUNNEL_PORTS = [4789, 6081, 2152, 4754, 3544, 5072];
+
+/**
+ * Teredo (RFC 4380 §5.1.1): an optional authentication header, an optional origin indication, then an IPv6
+ * packet that must fill the datagram exactly, as Zeek requires; only a bubble (no next header, no payload)
+ * may be followed by stray bytes (counted). Where Teredo is `expected` (port 3544) a malformed datagram is
+ * counted too; elsewhere it only means the datagram is not Teredo.
+ */
+function teredo(packet: TransportPacket, p: Uint8Array, a: AnomalyCounter, expected: boolean): void {
+  let at = 0;
+  if (p.length >= 4 && p[0] === 0 && p[1] === 1) at = 13 + p[2]! + p[3]!;
+  if (p.length >= at + 8 && p[at] === 0 && p[at + 1] === 0) at += 8;
+  let damage: AnomalyCode | undefined;
+  const end = at + 40 + (p.length >= at + 6 ? (p[at + 4]! << 8) | p[at + 5]! : 0);
+  if (p.length < at + 40 || p[at]! >> 4 !== 6) damage = 'decode.teredo_malformed';
+  else if (end === at + 40 && p[at + 6] === IPPROTO_NONE && end < p.length) a.add('decode.teredo_bubble_with_payload');
+  else if (end !== p.length) damage = 'decode.teredo_length_mismatch';
+  if (damage !== undefined) {
+    if (expected) a.add(damage);
+    return;
+  }
+  packet.tunnel = 'teredo';
+  packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at, end) };
+}
+
+/**
+ * Zeek's Teredo detection off port 3544: an IPv6 header to or from a Teredo address (2001:0::/32), or an
+ * origin indication (after an optional authentication header) followed by an IPv6 header.
+ */
+function looksLikeTeredo(p: Uint8Array): boolean {
+  if (p.length < 40) return false;
+  if (p[0]! >> 4 === 6) return isTeredoAddress(p, 8) || isTeredoAddress(p, 24);
+  if (p[0] !== 0 || (p[1] !== 0 && p[1] !== 1)) return false;
+  const at = p[1] === 1 ? 13 + p[2]! + p[3]! : 0;
+  return p.length >= at + 48 && p[at] === 0 && p[at + 1] === 0 && p[at + 8]! >> 4 === 6;
+}
+
+function isTeredoAddress(p: Uint8Array, at: number): boolean {
+  return p[at] === 0x20 && p[at + 1] === 0x01 && p[at + 2] === 0 && p[at + 3] === 0;
 }
 
 /** Walks TCP options (RFC 9293 §3.2); each step advances at least one byte, so length 0 or 1 cannot loop. */

@@ -53,9 +53,12 @@ export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
   return APP_PROTOCOLS.filter((p) => c.test.includes(`.${p.name}.`) || c.command.includes(`protocols/${p.name}`));
 }
 
-/** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
+/** Reader options matching how Zeek ran: without `-C` it verifies checksums; Teredo confirmation as redefined. */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {
-  return /(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' };
+  return {
+    ...(/(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' }),
+    ...(c.command.includes('Tunnel::delay_teredo_confirmation=F') ? { delay_teredo_confirmation: false } : {}),
+  };
 }
 
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */

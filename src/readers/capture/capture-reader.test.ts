@@ -7,6 +7,8 @@ import { parseConfig } from '../../pipeline/config.js';
 import { run } from '../../pipeline/run.js';
 import type { Event } from '../../core/events.js';
 import { main } from '../../cli/main.js';
+import { APP_PROTOCOLS } from '../../protocols/index.js';
+import { hasSharedData, sharedPath } from '../../../test/shared-data.js';
 import { ethernet, fillChecksums, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, type CaptureRecord } from '../../../test/packets.js';
 
 const T = 1_700_000_000;
@@ -83,6 +85,19 @@ describe('tunnels', () => {
     const capped = await runCapture(pcap([{ ts: T, data: frame }]), { max_tunnel_depth: 1 });
     expect(flows(capped.events)).toHaveLength(2);
     expect(capped.health.anomalies.count('decode.tunnel_depth_exceeded')).toBe(1);
+  });
+
+  it.skipIf(!hasSharedData)('follows Teredo through a relay port and confirms it only once both directions carried it (Zeek Teredo.pcap)', async () => {
+    const { events } = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'Teredo.pcap')), {}, APP_PROTOCOLS);
+    const byPeer = new Map(flows(events).map((f) => [`${f.dst_ip}|${f.dst_port}`, f]));
+    // The server at .81 only answered: Zeek leaves such a connection unconfirmed (Tunnel::delay_teredo_confirmation).
+    expect(byPeer.get('65.55.158.81|3544')?.service).toBeUndefined();
+    expect(byPeer.get('65.55.158.80|3544')?.service).toBe('teredo');
+    expect(byPeer.get('83.170.1.38|32900')?.service).toBe('teredo');
+    expect(byPeer.get('2001:4860:0:2001::68|80')).toMatchObject({ service: 'http', bytes_out: 1675, bytes_in: 10467, conn_state: 'S1' });
+    expect(events.filter((e) => e.kind === 'http' && e.dst_ip === '2001:4860:0:2001::68').map((e) => e.kind === 'http' && e.uri)).toEqual(['/', '/search?hl=en&q=Wireshark+!&btnG=Google+Search']);
+    // Bubbles (IPv6 with no next header) are not connections.
+    expect(flows(events).filter((f) => f.proto !== 'tcp' && f.proto !== 'udp' && f.proto !== 'icmp')).toEqual([]);
   });
 });
 
