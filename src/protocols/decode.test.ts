@@ -227,3 +227,34 @@ describe('Teredo (RFC 4380), on real datagrams of Zeek\'s Traces/tunnels/Teredo.
     expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_length_mismatch', 2], ['decode.teredo_malformed', 1]]);
   });
 });
+
+describe('NFLOG (LINKTYPE 239), on real records of Zeek\'s Traces/nflog-http.pcap and nflog-bad-tlv-len.pcap', () => {
+  // The SYN of the HTTP connection: header, then TLVs 1 (packet header), 5, 11, 14 and 9 (the IPv4 packet).
+  const syn = Uint8Array.from(Buffer.from('0200002a080001000000030005000a0000000000080005000000000208000b000000000008000e0000000000400009004500003ce8ef400040060fe30a00020f5db8d822c26200503f32bad100000000a002721042180000020405b40402080a0027523e0000000001030307', 'hex'));
+  const tlvStarts = [4, 12, 20, 28, 36, 44];
+
+  it('walks the TLVs to the payload, in the byte order of the capturing host', () => {
+    const expected = { src: '10.0.2.15', dst: '93.184.216.34', proto: 6, sport: 49762, dport: 80, flags: 0x02 };
+    expect(decodeLink(239, syn, context())).toMatchObject(expected);
+    const swapped = syn.slice();
+    for (const at of tlvStarts) for (const field of [at, at + 2]) [swapped[field], swapped[field + 1]] = [swapped[field + 1]!, swapped[field]!];
+    expect(decodeLink(239, swapped, { ...context(), bigEndianHost: true })).toMatchObject(expected);
+    expect(decodeLink(239, swapped, context())).toBeUndefined();
+  });
+
+  it('counts a TLV length below 4 or past the record, a missing payload and an unknown version', () => {
+    const ctx = context();
+    const zero = syn.slice();
+    zero[12] = 0;
+    zero[13] = 0;
+    decodeLink(239, zero, ctx);
+    decodeLink(239, Uint8Array.from(Buffer.from('020000000001010000000000', 'hex')), ctx); // TLV of 256 bytes in 8
+    decodeLink(239, syn.subarray(0, 44), ctx);
+    const v1 = syn.slice();
+    v1[1] = 1;
+    decodeLink(239, v1, ctx);
+    expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([
+      ['decode.nflog_bad_tlv_length', 2], ['decode.nflog_no_payload', 1], ['decode.nflog_unknown_version', 1],
+    ]);
+  });
+});

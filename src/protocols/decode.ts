@@ -64,6 +64,8 @@ export interface DecodeContext {
   now: number;
   /** Verify IPv4 header and TCP/UDP/ICMP checksums (off by default: offloading makes them wrong on the sender). */
   verifyChecksums?: boolean;
+  /** The capturing host was big-endian (the capture file's byte order), for NFLOG's host-order TLV fields. */
+  bigEndianHost?: boolean;
 }
 
 /** RFC 1071 one's-complement sum of 16-bit words, not yet folded. */
@@ -132,6 +134,8 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
       return decodeWlan(data, 0, ctx);
     case 101: case 12: case 14: // raw IP (LINKTYPE_RAW and the DLT_RAW numbers of some BSDs)
       return decodeIpByVersion(data, 0, ctx);
+    case 239:
+      return decodeNflog(data, ctx);
     case 228:
       return decodeIpv4(data, 0, ctx);
     case 229:
@@ -206,6 +210,28 @@ function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (ethertype === ETHERTYPE_IPV4) return decodeIpv4(data, llc + 8, ctx);
   if (ethertype === ETHERTYPE_IPV6) return decodeIpv6(data, llc + 8, ctx);
   return undefined;
+}
+
+/**
+ * LINKTYPE_NFLOG (tcpdump.org linktypes): address family, version 0 and resource id, then TLVs whose length
+ * and type are in the capturing host's byte order, each padded to 4 bytes, up to NFULA_PAYLOAD (type 9), the
+ * IP packet. Every TLV advances at least 4 bytes, so a hostile length cannot loop.
+ */
+function decodeNflog(data: Uint8Array, ctx: DecodeContext): TransportPacket | undefined {
+  const a = ctx.anomalies;
+  if (data.length <= 4) return void a.add('decode.nflog_too_small');
+  if (data[1] !== 0) return void a.add('decode.nflog_unknown_version');
+  const u16 = ctx.bigEndianHost === true ? (at: number) => (data[at]! << 8) | data[at + 1]! : (at: number) => data[at]! | (data[at + 1]! << 8);
+  for (let at = 4; ; ) {
+    if (data.length - at <= 4) return void a.add('decode.nflog_no_payload');
+    if (u16(at + 2) === 9) {
+      const family = data[0];
+      return family === 2 || family === 10 ? decodeIpByVersion(data, at + 4, ctx) : undefined;
+    }
+    const length = u16(at);
+    if (length < 4 || length > data.length - at) return void a.add('decode.nflog_bad_tlv_length');
+    at += (length + 3) & ~3;
+  }
 }
 
 function decodeIpByVersion(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {

@@ -115,6 +115,25 @@ describe('exfilscope logs', () => {
   });
 });
 
+describe('NFLOG captures', () => {
+  it('reads TLV fields in the byte order of the file that holds them, as libpcap does', async () => {
+    const ip = ipv4({ src: '10.0.2.15', dst: '93.184.216.34', proto: 17 }, udpDatagram(5353, 53, 'q'));
+    const record = (bigEndian: boolean) => {
+      const out = new Uint8Array(8 + ip.length);
+      const view = new DataView(out.buffer);
+      out.set([2, 0, 0, 42]);
+      view.setUint16(4, 4 + ip.length, !bigEndian);
+      view.setUint16(6, 9, !bigEndian);
+      out.set(ip, 8);
+      return out;
+    };
+    for (const bigEndian of [false, true]) {
+      const { events } = await runCapture(pcap([{ ts: T, data: record(bigEndian) }], { linktype: 239, bigEndian }));
+      expect(flows(events).map((f) => [f.src_ip, f.dst_port])).toEqual([['10.0.2.15', 53]]);
+    }
+  });
+});
+
 describe('checksums (RELIABILITY B14)', () => {
   const good = () => fillChecksums(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6 }, tcpSegmentFor('S')));
   function tcpSegmentFor(flags: string): Uint8Array {

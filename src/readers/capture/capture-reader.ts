@@ -68,6 +68,7 @@ export async function* captureEvents(
   let snaplenNoted = false;
   const framer = new CaptureFramer(ctx.path, anomalies, (record) => {
     decode.now = flows.clock(record.ts, record.offset);
+    decode.bigEndianHost = record.bigEndian;
     if (!snaplenNoted && record.data.length < record.wireLength) {
       snaplenNoted = true;
       health.notes.push('snaplen-limited capture: payload truncated; volumes come from IP/TCP lengths');
