@@ -46,6 +46,36 @@ describe('http analyzer', () => {
     }
   });
 
+  describe('HTTP/0.9 (RFC 1945 §4.1), on the streams of Zeek\'s Traces/http/http_09.pcap', () => {
+    const request = 'GET /zeek.html\n';
+    const page = Buffer.from('3c68746d6c3e0a2020546865205a65656b204e6574776f726b205365637572697479204d6f6e69746f720a3c2f68746d6c3e0a', 'hex');
+    const rows = (ctx: RecordingContext) => ctx.of('http').map((e) => [e.method, e.uri, e.status_code, e.request_body_len, e.response_body_len]);
+
+    it('reads the response as raw bytes until close, then logs the still-open request message as Zeek does', () => {
+      const { ctx, http } = analyzer();
+      feed(http, [['orig', request], ['resp', page]]);
+      expect(rows(ctx)).toEqual([['GET', '/zeek.html', 0, 0, 51], [undefined, undefined, undefined, 0, 0]]);
+    });
+
+    it('logs one transaction when an empty line ends the request, or when no response came', () => {
+      const ended = analyzer();
+      feed(ended.http, [['orig', `${request}\n`], ['resp', page]]);
+      expect(rows(ended.ctx)).toEqual([['GET', '/zeek.html', 0, 0, 51]]);
+      const unanswered = analyzer();
+      feed(unanswered.http, [['orig', request]]);
+      expect(rows(unanswered.ctx)).toEqual([['GET', '/zeek.html', undefined, 0, 0]]);
+    });
+
+    it('rejects and counts a version-less request line without a URI or with a method under 3 letters', () => {
+      for (const [line, reply] of [['GET \n', 'missing uri\n'], ['T /zeek.html\n', 'bad method\n'], ['T \n', 'bad method\n']]) {
+        const { ctx, http } = analyzer();
+        feed(http, [['orig', line], ['resp', reply]]);
+        expect(ctx.of('http')).toEqual([]);
+        expect(ctx.anomalies.get('http.bad_request_line')).toBe(1);
+      }
+    });
+  });
+
   it('pairs pipelined requests with responses in order', () => {
     const { ctx, http } = analyzer();
     const requests = ['/a', '/b', '/c'].map((u) => `GET ${u} HTTP/1.1\r\nHost: h\r\n\r\n`).join('');

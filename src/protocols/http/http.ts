@@ -162,10 +162,16 @@ class HttpAnalyzer implements StreamAnalyzer {
   }
 
   end(ts: number): void {
+    const simple = this.sides.orig.simpleRequest;
+    const simpleAnswered = simple !== undefined && this.txs.some((t) => t.request === simple && t.status !== undefined);
     for (const side of [this.sides.orig, this.sides.resp]) {
       if (side.body !== undefined) this.endMessage(side, ts);
     }
     while (this.txs.length > 0) this.emit(this.txs.shift()!);
+    // Zeek keeps an HTTP/0.9 request's message open for header lines until an empty line. Ended by the
+    // connection once its response was logged (the server closing first, as HTTP/0.9 servers do), that
+    // message is logged as a second transaction with nothing in it.
+    if (simpleAnswered) this.emit({ ts, requestDone: true, responseDone: true });
     this.requestTx = undefined;
     this.tunnel?.analyzer?.end(ts);
   }
@@ -189,7 +195,11 @@ class HttpAnalyzer implements StreamAnalyzer {
   private line(side: Side, bytes: Uint8Array, tooLong: boolean, ts: number): void {
     switch (side.state) {
       case 'start':
-        if (bytes.length === 0) return; // RFC 9112 §2.2: ignore empty lines before a request line
+        if (bytes.length === 0) {
+          // RFC 9112 §2.2: ignore empty lines before a request line; one ends an HTTP/0.9 request's headers.
+          side.simpleRequest = undefined;
+          return;
+        }
         if (tooLong) {
           side.state = 'skip-headers';
           return;
@@ -229,18 +239,22 @@ class HttpAnalyzer implements StreamAnalyzer {
         else this.anomaly('http.bad_request_line');
         return;
       }
-      side.simpleRequest = undefined;
-      message.method = method;
       const rest = text.slice(first + 1);
       const last = rest.lastIndexOf(' ');
       if (rest.startsWith('HTTP/')) message.uri = '';
       else if (last !== -1 && rest.startsWith('HTTP/', last + 1)) message.uri = unescapeUri(rest.slice(0, last).trim());
       else {
         // No version: HTTP/0.9 (RFC 1945 §4.1), a request line alone whose response is raw bytes until close.
+        // Like Zeek, take it for one only with a URI and a method of 3 letters or more (0.9 knew only GET).
         message.uri = unescapeUri(rest.trim());
+        if (method.length < 3 || message.uri === '') {
+          this.anomaly('http.bad_request_line');
+          return;
+        }
         message.simple = true;
-        side.simpleRequest = message;
       }
+      side.simpleRequest = message.simple === true ? message : undefined;
+      message.method = method;
     } else {
       const version = first === -1 ? text : text.slice(0, first);
       const code = parseDecimal(text.slice(first + 1, first + 4), 999);
