@@ -29,6 +29,19 @@ function udp(): { ctx: RecordingContext; dns: DatagramAnalyzer } {
 }
 
 describe('dns analyzer', () => {
+  it('asks for the roles to be flipped when the first message is a response from the originator, as Zeek does', () => {
+    const response = message(25701, 0x8580, [1, 1], [...question('us.v27.distributed.net'), ...rr(POINTER_TO_QNAME, 1, 900, [206, 109, 64, 186])]);
+    const flipped = udp();
+    flipped.dns.datagram('orig', response, 1);
+    flipped.dns.datagram('orig', response, 2);
+    expect(flipped.ctx.flips).toBe(1);
+    const ordinary = udp();
+    ordinary.dns.datagram('orig', message(25701, 0x0100, [1, 0], question('us.v27.distributed.net')), 1);
+    ordinary.dns.datagram('resp', response, 2);
+    ordinary.dns.datagram('orig', response, 3);
+    expect(ordinary.ctx.flips).toBe(0);
+  });
+
   it('pairs a query with its response and renders answers as Zeek does', () => {
     const { ctx, dns } = udp();
     dns.datagram('orig', message(0x1234, 0x0100, [1, 0], question('WWW.Example.COM')), 1);

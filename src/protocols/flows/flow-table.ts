@@ -670,6 +670,9 @@ export class FlowTable {
       confirm: (service) => {
         if (!conn.service.includes(service)) conn.service.push(service);
       },
+      flip: () => {
+        if (!isMulticast(conn.info.dst_ip)) this.flip(conn);
+      },
       expect: (expected, create) => {
         const key = `${expected.dst_ip}|${expected.dst_port}`;
         if (!this.expected.has(key) && this.expected.size >= this.limits.max_expected) {

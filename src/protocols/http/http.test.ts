@@ -67,7 +67,7 @@ describe('http analyzer', () => {
     });
 
     it('rejects and counts a version-less request line without a URI or with a method under 3 letters', () => {
-      for (const [line, reply] of [['GET \n', 'missing uri\n'], ['T /zeek.html\n', 'bad method\n'], ['T \n', 'bad method\n']]) {
+      for (const [line, reply] of [['GET \n', 'missing uri\n'], ['T /zeek.html\n', 'bad method\n'], ['T \n', 'bad method\n']] as const) {
         const { ctx, http } = analyzer();
         feed(http, [['orig', line], ['resp', reply]]);
         expect(ctx.of('http')).toEqual([]);

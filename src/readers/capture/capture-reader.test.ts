@@ -115,6 +115,15 @@ describe('exfilscope logs', () => {
   });
 });
 
+describe('roles decided by an analyzer', () => {
+  it.skipIf(!hasSharedData)('turns a DNS conversation round when it starts with a response (Zeek dns53.pcap, both ports 53)', async () => {
+    const { events } = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'dns53.pcap')), {}, APP_PROTOCOLS);
+    const dns = events.filter((e) => e.kind === 'dns');
+    expect(dns.map((e) => [e.src_ip, e.dst_ip, e.kind === 'dns' && e.query])).toEqual([['10.20.1.31', '207.158.192.40', 'us.v27.distributed.net']]);
+    expect(flows(events).map((f) => [f.src_ip, f.dst_ip, f.pkts_in, f.pkts_out])).toEqual([['10.20.1.31', '207.158.192.40', 1, 0]]);
+  });
+});
+
 describe('NFLOG captures', () => {
   it('reads TLV fields in the byte order of the file that holds them, as libpcap does', async () => {
     const ip = ipv4({ src: '10.0.2.15', dst: '93.184.216.34', proto: 17 }, udpDatagram(5353, 53, 'q'));
