@@ -76,6 +76,14 @@ describe('http analyzer', () => {
     });
   });
 
+  it('logs a request whose header block never ends, and counts it (Zeek\'s Traces/http/http-inner-transfer-encoding-ossfuzz.pcap)', () => {
+    const { ctx, http } = analyzer();
+    const fuzzed = Buffer.from('45544120756e6b6e6f776e5f485454505f6d65746d2f737570706f7a742fd96363494f5354202f20485454502f312e310d0a436f6e6e65637401cb000000000000000000646f', 'hex');
+    feed(http, [['orig', fuzzed], ['resp', 'HTTP/1.1 206 t\n']]);
+    expect(ctx.of('http').map((e) => [e.method, e.uri, e.status_code])).toEqual([['ETA', `unknown_HTTP_metm/suppozt/${String.fromCodePoint(RAW_BYTE_BASE + 0xd9)}ccIOST /`, 206]]);
+    expect(ctx.count('http.unterminated_headers')).toBe(2);
+  });
+
   it('pairs pipelined requests with responses in order', () => {
     const { ctx, http } = analyzer();
     const requests = ['/a', '/b', '/c'].map((u) => `GET ${u} HTTP/1.1\r\nHost: h\r\n\r\n`).join('');

@@ -165,6 +165,12 @@ class HttpAnalyzer implements StreamAnalyzer {
     const simple = this.sides.orig.simpleRequest;
     const simpleAnswered = simple !== undefined && this.txs.some((t) => t.request === simple && t.status !== undefined);
     for (const side of [this.sides.orig, this.sides.resp]) {
+      // A message whose header block never ended is still logged, as Zeek does: hiding a request behind
+      // headers that never end must not hide it from the log.
+      if (side.state === 'headers') {
+        this.anomaly('http.unterminated_headers');
+        this.headersDone(side);
+      }
       if (side.body !== undefined) this.endMessage(side, ts);
     }
     while (this.txs.length > 0) this.emit(this.txs.shift()!);
