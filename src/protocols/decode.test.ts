@@ -45,6 +45,16 @@ describe('link layers', () => {
     expect(Buffer.from(packet!.payload).toString()).toBe('abc');
   });
 
+  it('decodes IP behind an 802.3 length and LLC/SNAP header, and skips other LLC frames (Zeek\'s Traces/snap-tcp.pcap)', () => {
+    const syn = Uint8Array.from(Buffer.from('66778899aabb0011223344550030aaaa03000000080045000028000100004006f77bc0a80101c0a8010230390050000000640000000050022000dba10000', 'hex'));
+    const ctx = context();
+    expect(decodeLink(1, syn, ctx)).toMatchObject({ src: '192.168.1.1', dst: '192.168.1.2', proto: 6, sport: 12345, dport: 80, flags: 0x02 });
+    const stp = syn.slice();
+    stp.set([0x42, 0x42, 0x03], 14);
+    expect(decodeLink(1, stp, ctx)).toBeUndefined();
+    expect(ctx.anomalies.total).toBe(0);
+  });
+
   it('decodes IPv6 (229) through hop-by-hop and destination options to UDP', () => {
     const packet = decodeLink(229, ipv6(v6src, v6dst, 17, udpDatagram(53, 5353, 'q'), [[0, new Uint8Array(6)], [60, new Uint8Array(14)]]), context());
     expect(packet).toMatchObject({ src: '2001:db8::1', dst: '2001:db8::2', proto: 17, sport: 53, dport: 5353, payloadLength: 1 });

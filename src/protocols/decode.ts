@@ -188,6 +188,13 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
         break;
       }
       default:
+        // IEEE 802.3 frames carry a length (≤ 1500) instead of a type; IP follows an LLC/SNAP header
+        // (RFC 1042: AA AA 03, a zero OUI, then the ethertype). Other LLC frames (STP…) are not IP.
+        if (ethertype <= 1500 && data.length >= at + 8 && data[at] === 0xaa && data[at + 1] === 0xaa && data[at + 2] === 0x03) {
+          ethertype = (data[at + 6]! << 8) | data[at + 7]!;
+          at += 8;
+          break;
+        }
         // ARP, LLDP and other non-IP frames are normal traffic, not damage.
         return undefined;
     }
