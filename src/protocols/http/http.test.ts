@@ -220,6 +220,22 @@ describe('http analyzer', () => {
     expect(ctx.services).toEqual(['http', 'smtp']);
   });
 
+  it('analyzes HTTP carried in the frames of a WebSocket upgrade (the exchange of Zeek\'s Traces/websocket/wstunnel-http.pcap)', () => {
+    const ctx = new RecordingContext();
+    const http = appProtocols(appProtocolOptions.parse({}))[0]!.create(ctx) as StreamAnalyzer;
+    const frame = (payload: string) => Uint8Array.from([0x82, payload.length, ...Buffer.from(payload, 'latin1')]);
+    feed(http, [
+      ['orig', 'GET /v1/events HTTP/1.1\r\nhost: localhost:8888\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n'],
+      ['resp', 'HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n'],
+      ['orig', frame('GET / HTTP/1.1\r\nHost: zeek.org\r\nUser-Agent: curl/7.81.0\r\nAccept: */*\r\n\r\n')],
+      ['resp', frame('HTTP/1.1 301 Moved Permanently\r\nContent-Length: 3\r\n\r\nbye')],
+      ['resp', Uint8Array.from([0x88, 0x02, 0x03, 0xe8])],
+    ]);
+    expect(ctx.of('http').map((e) => [e.host_header, e.uri, e.status_code, e.response_body_len])).toEqual([
+      ['localhost:8888', '/v1/events', 101, 0], ['zeek.org', '/', 301, 3],
+    ]);
+  });
+
   it('percent-decodes URIs as Zeek does, keeping invalid escapes and non-UTF-8 bytes', () => {
     expect(unescapeUri('/a%41%zz%4')).toBe('/aA%zz%4');
     expect(unescapeUri('/%C3%BC')).toBe('/ü');

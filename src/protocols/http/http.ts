@@ -15,6 +15,7 @@ import { BodyCollector } from './body.js';
 import { parseCodings } from './decompress.js';
 import { parseHeaderLine } from '../mime/headers.js';
 import { protocolText, textBytes } from '../common/text.js';
+import { WebSocketUnframer } from './websocket.js';
 
 /** `max_header_bytes` (from the MIME limits) also caps the header bytes kept per HTTP message (`http.header_too_long`). */
 export interface HttpLimits extends BodyLimits {
@@ -84,7 +85,13 @@ class HttpAnalyzer implements StreamAnalyzer {
   private requestTx: Transaction | undefined;
   private confirmed = false;
   private lastTs = 0;
-  private tunnel: { decided: boolean; analyzer: StreamAnalyzer | undefined; port: number | undefined } | undefined;
+  private tunnel: {
+    decided: boolean;
+    analyzer: StreamAnalyzer | undefined;
+    port: number | undefined;
+    /** WebSocket framing per direction, when the upgrade was to WebSocket. */
+    frames?: Record<Direction, WebSocketUnframer>;
+  } | undefined;
 
   constructor(
     private readonly ctx: AnalyzerContext,
@@ -136,7 +143,11 @@ class HttpAnalyzer implements StreamAnalyzer {
 
   gap(dir: Direction, length: number, ts: number): void {
     const side = this.sides[dir];
-    if (side.state === 'tunnel') return this.tunnel?.analyzer?.gap(dir, length, ts);
+    if (side.state === 'tunnel') {
+      // Frame boundaries cannot be found again after a gap.
+      if (this.tunnel?.frames !== undefined) return this.tunnel.frames[dir].gap();
+      return this.tunnel?.analyzer?.gap(dir, length, ts);
+    }
     if ((side.state === 'body' || side.state === 'chunk-data') && length <= side.remaining) {
       side.body!.gap(length);
       side.remaining -= length;
@@ -184,9 +195,15 @@ class HttpAnalyzer implements StreamAnalyzer {
 
   /**
    * Bytes after a CONNECT's 2xx or a 101 carry another protocol. As Zeek does, it is recognised on the
-   * first bytes (and the CONNECT target's port) and analyzed on this same connection.
+   * first bytes (and the CONNECT target's port) and analyzed on this same connection; after an upgrade to
+   * WebSocket, on the payload of its frames.
    */
   private tunnelData(dir: Direction, bytes: Uint8Array, ts: number): void {
+    if (this.tunnel?.frames !== undefined) this.tunnel.frames[dir].push(bytes, ts);
+    else this.innerData(dir, bytes, ts);
+  }
+
+  private innerData(dir: Direction, bytes: Uint8Array, ts: number): void {
     const tunnel = this.tunnel;
     if (tunnel === undefined || bytes.length === 0) return;
     if (!tunnel.decided) {
@@ -339,6 +356,11 @@ class HttpAnalyzer implements StreamAnalyzer {
         const authority = tx.request?.uri?.split(' ', 1)[0] ?? '';
         const port = method === 'CONNECT' ? parseDecimal(authority.slice(authority.lastIndexOf(':') + 1), 65_535) : undefined;
         this.tunnel = { decided: false, analyzer: undefined, port };
+        if (status === 101 && headers.get('upgrade')?.toLowerCase().includes('websocket') === true) {
+          const unframer = (dir: Direction): WebSocketUnframer =>
+            new WebSocketUnframer((payload, at) => this.innerData(dir, payload, at), (code) => this.anomaly(code));
+          this.tunnel.frames = { orig: unframer('orig'), resp: unframer('resp') };
+        }
         this.flushDone();
         return;
       }
