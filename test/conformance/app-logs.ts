@@ -9,7 +9,7 @@ import { ZEEK_LOGS } from '../../src/sinks/zeek-logs/index.js';
 import type { ZeekLog } from '../../src/sinks/zeek-logs/zeek-log.js';
 import type { BaselineCase, CellEquality, ZeekTable } from './zeek-baselines.js';
 import {
-  baselineCases, compareTable, decodeTrace, exclusionReason, formatComparison, newComparison, optionsFor, ourRows, rate, readZeekTsv, recordedFloors,
+  baselineCases, compareTable, decodeTrace, exclusionReason, formatComparison, newComparison, optionsFor, ourRows, serverPortsFor, rate, readZeekTsv, recordedFloors,
 } from './zeek-baselines.js';
 
 const KEY = ['id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p'];
@@ -44,7 +44,7 @@ export async function appLogConformance(log: string, fields: readonly string[], 
   const cases = chosenCases(log);
   for (const c of cases) {
     const zeek = readZeekTsv(c.baseline);
-    const { events } = await decodeTrace(c.trace, optionsFor(c));
+    const { events } = await decodeTrace(c.trace, { ...optionsFor(c), ...serverPortsFor(c) });
     compareTable(c.trace.split('/Traces/')[1] ?? c.test, zeek, ourRows(logFor?.(zeek) ?? registered, events), KEY, fields, all, sortedSets);
   }
   console.log(formatComparison(`${log}.log over ${cases.length} traces`, all));
