@@ -482,7 +482,7 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     if (p.length <= at || (next !== 4 && next !== 41)) return;
     packet.tunnel = 'ayiya';
     packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
-  } else if (!TUNNEL_PORTS.some(port) && looksLikeTeredo(p)) {
+  } else if (looksLikeTeredo(p) && !TUNNEL_PORTS.some(port)) {
     // Zeek also tries Teredo on every other UDP port (a relay answers from any port).
     teredo(packet, p, a, false);
   }
