@@ -24,7 +24,8 @@ export interface AnalyzerContext {
   /**
    * The originator turned out to be the server (Zeek's FlipRoles, as its DNS analyzer does when a
    * connection's first message is a response): the roles swap, `conn` included, and history gains `^`.
-   * A multicast responder is never made the originator.
+   * A multicast responder is never made the originator, and a TCP connection whose streams are being
+   * reassembled is not turned (their deliveries keep the direction they started with).
    */
   flip(): void;
   /**

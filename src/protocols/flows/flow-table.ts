@@ -671,7 +671,8 @@ export class FlowTable {
         if (!conn.service.includes(service)) conn.service.push(service);
       },
       flip: () => {
-        if (!isMulticast(conn.info.dst_ip)) this.flip(conn);
+        // Reassembled streams deliver with their direction fixed: a stream connection is not turned mid-way.
+        if (!isMulticast(conn.info.dst_ip) && conn.streams === undefined) this.flip(conn);
       },
       expect: (expected, create) => {
         const key = `${expected.dst_ip}|${expected.dst_port}`;

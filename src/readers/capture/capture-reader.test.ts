@@ -122,6 +122,20 @@ describe('roles decided by an analyzer', () => {
     expect(dns.map((e) => [e.src_ip, e.dst_ip, e.kind === 'dns' && e.query])).toEqual([['10.20.1.31', '207.158.192.40', 'us.v27.distributed.net']]);
     expect(flows(events).map((f) => [f.src_ip, f.dst_ip, f.pkts_in, f.pkts_out])).toEqual([['10.20.1.31', '207.158.192.40', 1, 0]]);
   });
+
+  it('does not turn a TCP connection whose streams are already being reassembled', async () => {
+    // A DNS response (id 1, one question for "a", no answers) sent by the originator over TCP.
+    const response = Uint8Array.from([0, 19, 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]);
+    const up = (seq: number, flags: string, payload?: Uint8Array) => tcpFrame({ sport: 40000, dport: 53, seq, ack: 5001, flags, payload });
+    const records: CaptureRecord[] = [
+      { ts: T, data: up(1000, 'S') },
+      { ts: T + 0.1, data: tcpFrame({ src: '10.0.0.2', dst: '10.0.0.1', sport: 53, dport: 40000, seq: 5000, ack: 1001, flags: 'SA' }) },
+      { ts: T + 0.2, data: up(1001, 'PA', response) },
+    ];
+    const { events } = await runCapture(pcap(records), {}, APP_PROTOCOLS);
+    expect(events.filter((e) => e.kind === 'dns').map((e) => [e.src_ip, e.kind === 'dns' && e.query])).toEqual([['10.0.0.1', 'a']]);
+    expect(flows(events).map((f) => [f.src_ip, f.history])).toEqual([['10.0.0.1', 'ShD']]);
+  });
 });
 
 describe('NFLOG captures', () => {
