@@ -1,6 +1,7 @@
 // Packet decoding from the link layer to the transport header, iteratively and with a layer cap (16, as
-// Suricata's max-layers). Link types follow the tcpdump.org LINKTYPE_ registry; Ethernet II with 802.1Q /
-// 802.1ad (QinQ) tags, MPLS label stacks (RFC 3032) and PPPoE sessions (RFC 2516); IPv4 (RFC 791) with
+// Suricata's max-layers). Link types follow the tcpdump.org LINKTYPE_ registry; Ethernet II (and 802.3 with
+// LLC/SNAP) with 802.1Q / 802.1ad (QinQ) tags, MPLS label stacks (RFC 3032) and PPPoE sessions (RFC 2516); UDP
+// tunnels Zeek decapsulates (VXLAN, Geneve, GTP-U, GRE-in-UDP, Teredo, AYIYA); IPv4 (RFC 791) with
 // fragments; IPv6 (RFC 8200 §4) with extension headers and fragments; TCP (RFC 9293 §3.1), UDP (RFC 768),
 // ICMP (RFC 792) and ICMPv6 (RFC 4443) headers. Checksums are not verified (captures are often taken with
 // checksum offloading). Damage is counted under `decode.*` anomaly codes and the packet is skipped.
