@@ -1,7 +1,7 @@
 // HTTP/1.x analyzer (RFC 9112; HTTP/0.9 per RFC 1945 §4.1): request and status lines, header fields (§5),
 // message body length (§6.3: Transfer-Encoding chunked §7.1, Content-Length, read-until-close), pipelining,
-// and the transactions Zeek's http.log reports. Each direction is a small state machine fed by in-order bytes; every limit is a
-// named key with an anomaly code: lines (`http.line_too_long`), headers per message
+// and the transactions Zeek's http.log reports. Each direction is a small state machine fed by in-order
+// bytes; every limit is a named key with an anomaly code: lines (`http.line_too_long`), headers per message
 // (`http.too_many_headers`), open transactions per connection (`http.too_many_transactions`).
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { HttpEvent } from '../../core/events.js';
