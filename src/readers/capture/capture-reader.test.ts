@@ -82,6 +82,8 @@ describe('tunnels', () => {
     expect(flows(deep.events).map((f) => [f.dst_ip, f.dst_port, f.service])).toEqual([
       ['10.0.2.2', 4789, 'vxlan'], ['10.0.1.2', 4789, 'vxlan'], ['10.0.0.2', 4789, 'vxlan'], ['10.9.9.2', 53, undefined],
     ]);
+    // Zeek's Tunnel::max_depth is 4: three layers are followed by default.
+    expect(flows((await runCapture(pcap([{ ts: T, data: frame }]))).events)).toHaveLength(4);
     const capped = await runCapture(pcap([{ ts: T, data: frame }]), { max_tunnel_depth: 1 });
     expect(flows(capped.events)).toHaveLength(2);
     expect(capped.health.anomalies.count('decode.tunnel_depth_exceeded')).toBe(1);
