@@ -100,6 +100,8 @@ describe('tunnels', () => {
     expect(events.filter((e) => e.kind === 'http' && e.dst_ip === '2001:4860:0:2001::68').map((e) => e.kind === 'http' && e.uri)).toEqual(['/', '/search?hl=en&q=Wireshark+!&btnG=Google+Search']);
     // Bubbles (IPv6 with no next header) are not connections.
     expect(flows(events).filter((f) => f.proto !== 'tcp' && f.proto !== 'udp' && f.proto !== 'icmp')).toEqual([]);
+    const undelayed = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'Teredo.pcap')), { delay_teredo_confirmation: false });
+    expect(flows(undelayed.events).find((f) => f.dst_ip === '65.55.158.81')?.service).toBe('teredo');
   });
 });
 
