@@ -8,7 +8,7 @@ import { icmpProtocol } from './icmp/icmp.js';
 import type { AppProtocolOptions } from './options.js';
 import { appProtocolOptions } from './options.js';
 import { smtpProtocol } from './smtp/smtp.js';
-import { websocketProtocol } from './websocket/websocket.js';
+import { websocketProtocol } from './http/websocket.js';
 
 /**
  * The protocols with the configured limits (config section `readers.pcap.protocols`), those `enabled` by
