@@ -1,7 +1,8 @@
 // DNS analyzers for UDP datagrams and TCP streams (RFC 1035 §4.2.2: two-byte length prefix per message),
 // producing Zeek dns.log semantics: one event per query, completed by its response (matched on
 // transaction id) or logged unanswered when the conversation ends. Pending queries are bounded per
-// connection and kept in a Map keyed by transaction id.
+// connection, kept in a Map keyed by transaction id and in a Set in arrival order, so the oldest is
+// dropped in O(1) when the bound is reached.
 import type { DnsEvent } from '../../core/events.js';
 import type { AnalyzerContext, AppProtocol, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
 import { connFields, emitPayload } from '../common/payload.js';
@@ -17,7 +18,8 @@ interface Pending {
 /** Shared by the UDP and TCP front ends: decodes messages and pairs queries with responses. */
 class DnsConversation {
   private readonly pending = new Map<number, Pending[]>();
-  private pendingCount = 0;
+  /** The same queries in arrival order, oldest first. */
+  private readonly arrival = new Set<Pending>();
 
   /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
   private readonly netbios: boolean;
@@ -44,7 +46,7 @@ class DnsConversation {
     const index = queue?.findIndex((p) => p.query.question?.name === msg.question?.name) ?? -1;
     const query = index === -1 ? undefined : queue!.splice(index, 1)[0];
     if (query !== undefined) {
-      this.pendingCount--;
+      this.arrival.delete(query);
       if (queue!.length === 0) this.pending.delete(msg.id);
     }
     this.emit(query?.ts ?? ts, query?.query, msg);
@@ -53,36 +55,29 @@ class DnsConversation {
   end(): void {
     for (const queue of this.pending.values()) for (const p of queue) this.emit(p.ts, p.query, undefined);
     this.pending.clear();
-    this.pendingCount = 0;
+    this.arrival.clear();
   }
 
   private addPending(msg: DnsMessage, ts: number): void {
-    if (this.pendingCount >= this.limits.max_pending_queries) {
+    if (this.arrival.size >= this.limits.max_pending_queries) {
       this.ctx.anomaly('dns.too_many_pending');
-      const oldest = this.oldestPending();
-      if (oldest !== undefined) this.emit(oldest.ts, oldest.query, undefined);
+      const oldest = this.dropOldest();
+      this.emit(oldest.ts, oldest.query, undefined);
     }
+    const pending: Pending = { ts, query: msg };
     const queue = this.pending.get(msg.id);
-    if (queue === undefined) this.pending.set(msg.id, [{ ts, query: msg }]);
-    else queue.push({ ts, query: msg });
-    this.pendingCount++;
+    if (queue === undefined) this.pending.set(msg.id, [pending]);
+    else queue.push(pending);
+    this.arrival.add(pending);
   }
 
-  private oldestPending(): Pending | undefined {
-    let oldestId: number | undefined;
-    let oldest: Pending | undefined;
-    for (const [id, queue] of this.pending) {
-      const head = queue[0]!;
-      if (oldest === undefined || head.ts < oldest.ts) {
-        oldest = head;
-        oldestId = id;
-      }
-    }
-    if (oldestId === undefined) return undefined;
-    const queue = this.pending.get(oldestId)!;
+  /** The first query to arrive is also the first of its id's queue. */
+  private dropOldest(): Pending {
+    const oldest: Pending = this.arrival.values().next().value!;
+    this.arrival.delete(oldest);
+    const queue = this.pending.get(oldest.query.id)!;
     queue.shift();
-    if (queue.length === 0) this.pending.delete(oldestId);
-    this.pendingCount--;
+    if (queue.length === 0) this.pending.delete(oldest.query.id);
     return oldest;
   }
 
