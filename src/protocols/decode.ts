@@ -22,26 +22,21 @@ export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;
 
-/** One packet reduced to what flows need. */
-export interface TransportPacket {
-  src: string;
-  dst: string;
-  /** IP protocol number of the transport (6, 17, 1, 58 or other). */
-  proto: number;
+/**
+ * One packet reduced to what flows need. Addresses stay bytes in the captured frame (`addresses` at
+ * `srcAt` and `dstAt`, `addressLength` bytes each): text is made only when asked for (`src`, `dst`).
+ */
+export class TransportPacket {
   /** Ports for TCP/UDP; ICMP type and code for ICMP. */
-  sport: number;
-  dport: number;
-  /** IP datagram length from its header (Zeek's ip_bytes). */
-  ipLength: number;
+  sport = 0;
+  dport = 0;
   /** TCP only. */
-  flags: number;
-  seq: number;
-  ack: number;
-  window: number;
+  flags = 0;
+  seq = 0;
+  ack = 0;
+  window = 0;
   /** Transport payload length on the wire (from IP/UDP lengths, not the capture). */
-  payloadLength: number;
-  /** The captured part of the payload (shorter than payloadLength under a small snaplen). */
-  payload: Uint8Array;
+  payloadLength = 0;
   /** A tunnel's inner frame, to be decoded next (iteratively, by the caller). */
   inner?: { linktype: number; data: Uint8Array };
   /** The tunnel protocol carried (conn.log service of the outer UDP connection). */
@@ -50,6 +45,31 @@ export interface TransportPacket {
   encapsulationOnly?: boolean;
   /** The transport checksum was verified and is wrong (only when checksum verification is on). */
   badChecksum?: boolean;
+
+  constructor(
+    readonly addresses: Uint8Array,
+    readonly addressLength: 4 | 16,
+    readonly srcAt: number,
+    readonly dstAt: number,
+    /** IP protocol number of the transport (6, 17, 1, 58 or other). */
+    readonly proto: number,
+    /** IP datagram length from its header (Zeek's ip_bytes). */
+    readonly ipLength: number,
+    /** The captured part of the payload (shorter than payloadLength under a small snaplen). */
+    public payload: Uint8Array,
+  ) {}
+
+  get src(): string {
+    return formatAddress(this.addresses, this.srcAt, this.addressLength);
+  }
+
+  get dst(): string {
+    return formatAddress(this.addresses, this.dstAt, this.addressLength);
+  }
+}
+
+function formatAddress(bytes: Uint8Array, at: number, length: 4 | 16): string {
+  return length === 4 ? formatIpv4(bytes, at) : formatIpv6(bytes, at);
 }
 
 /** Link type used for inner frames that are bare IP (version decided by the first nibble). */
@@ -230,8 +250,6 @@ function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   }
   if (total < hl) return void a.add('decode.ipv4_invalid_total_length');
   if (ctx.verifyChecksums === true && folded(sum16(data, at, at + hl)) !== 0xffff) return void a.add('decode.bad_ip_checksum');
-  const src = formatIpv4(data, at + 12);
-  const dst = formatIpv4(data, at + 16);
   const proto = data[at + 9]!;
   const fragField = (data[at + 6]! << 8) | data[at + 7]!;
   const more = (fragField & 0x2000) !== 0;
@@ -240,13 +258,13 @@ function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (more || fragOffset > 0) {
     if (total > captured) return void a.add('decode.fragment_truncated');
     const id = (data[at + 4]! << 8) | data[at + 5]!;
-    const whole = ctx.fragments.add(`4|${src}|${dst}|${proto}|${id}`, fragOffset, more, payload, ctx.now);
+    const whole = ctx.fragments.add(`4|${formatIpv4(data, at + 12)}|${formatIpv4(data, at + 16)}|${proto}|${id}`, fragOffset, more, payload, ctx.now);
     if (whole === undefined) return undefined;
     payload = whole;
     total = hl + whole.length;
   }
   const pseudo = ctx.verifyChecksums === true ? sum16(data, at + 12, at + 20) : 0;
-  return decodeTransport(src, dst, proto, total, payload, total - hl, ctx, pseudo);
+  return decodeTransport(new TransportPacket(data, 4, at + 12, at + 16, proto, total, payload), total - hl, ctx, pseudo);
 }
 
 function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
@@ -255,8 +273,6 @@ function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (data[at]! >> 4 !== 6) return void a.add('decode.unknown_ip_version');
   const payloadLength = (data[at + 4]! << 8) | data[at + 5]!;
   let total = 40 + payloadLength;
-  const src = formatIpv6(data, at + 8);
-  const dst = formatIpv6(data, at + 24);
   let next = data[at + 6]!;
   const end = at + Math.min(total, data.length - at);
   let pos = at + 40;
@@ -289,30 +305,26 @@ function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   let transportLength = total - (pos - at);
   if (fragment !== undefined && (fragment.more || fragment.offset > 0)) {
     if (40 + payloadLength > data.length - at) return void a.add('decode.fragment_truncated');
-    const whole = ctx.fragments.add(`6|${src}|${dst}|${fragment.id}`, fragment.offset, fragment.more, payload, ctx.now);
+    const whole = ctx.fragments.add(`6|${formatIpv6(data, at + 8)}|${formatIpv6(data, at + 24)}|${fragment.id}`, fragment.offset, fragment.more, payload, ctx.now);
     if (whole === undefined) return undefined;
     payload = whole;
     transportLength = whole.length;
     total = pos - at + whole.length;
   }
   const pseudo = ctx.verifyChecksums === true ? sum16(data, at + 8, at + 40) : 0;
-  return decodeTransport(src, dst, next, total, payload, transportLength, ctx, pseudo);
+  return decodeTransport(new TransportPacket(data, 16, at + 8, at + 24, next, total, payload), transportLength, ctx, pseudo);
 }
 
 /**
- * `segment` is the captured transport segment; `wireLength` its length per the IP header; `pseudo` the sum of
- * the addresses for the pseudo-header checksum (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1).
+ * `packet.payload` is the captured transport segment so far; `wireLength` its length per the IP header;
+ * `pseudo` the sum of the addresses for the pseudo-header checksum (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1).
  */
-function decodeTransport(
-  src: string, dst: string, proto: number, ipLength: number, segment: Uint8Array, wireLength: number, ctx: DecodeContext, pseudo: number,
-): TransportPacket | undefined {
+function decodeTransport(packet: TransportPacket, wireLength: number, ctx: DecodeContext, pseudo: number): TransportPacket | undefined {
   const a = ctx.anomalies;
-  const packet: TransportPacket = {
-    src, dst, proto, sport: 0, dport: 0, ipLength, flags: 0, seq: 0, ack: 0, window: 0, payloadLength: 0, payload: segment,
-  };
+  const { proto, payload: segment } = packet;
   // Only a fully captured segment can be checked; a UDP checksum of 0 over IPv4 means "none".
   if (ctx.verifyChecksums === true && segment.length >= wireLength && (proto === IPPROTO_TCP || proto === IPPROTO_UDP || proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6)) {
-    const noUdpSum = proto === IPPROTO_UDP && wireLength >= 8 && segment[6] === 0 && segment[7] === 0 && !src.includes(':');
+    const noUdpSum = proto === IPPROTO_UDP && wireLength >= 8 && segment[6] === 0 && segment[7] === 0 && packet.addressLength === 4;
     const withPseudo = proto === IPPROTO_ICMP ? 0 : pseudo + proto + wireLength;
     if (!noUdpSum && folded(sum16(segment, 0, wireLength, withPseudo)) !== 0xffff) {
       a.add('decode.bad_checksum');
