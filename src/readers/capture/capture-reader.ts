@@ -38,6 +38,9 @@ export const captureOptions = z.strictObject({
 
 export type CaptureOptions = z.infer<typeof captureOptions>;
 
+/** Capture bytes framed and decoded between two hand-overs of events. */
+const BATCH_BYTES = 256 * 1024;
+
 /** Packets (decoded and run through the flow table) into events; shared by the reader and `exfilscope logs`. */
 export async function* captureEvents(
   stream: ByteStream,
@@ -92,16 +95,25 @@ export async function* captureEvents(
     for await (const chunk of stream) {
       const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       const buf = leftover.length === 0 ? piece : Buffer.concat([leftover, piece]);
-      const used = framer.parse(buf, base);
+      // A slice at a time, each slice's events handed on at once: small batches are garbage before the
+      // next young-generation collection instead of being promoted and collected by a full one.
+      let used = 0;
+      for (;;) {
+        const end = Math.min(buf.length, used + BATCH_BYTES);
+        let n = framer.parse(buf.subarray(used, end), base + used);
+        if (n === 0 && end < buf.length) n = framer.parse(buf.subarray(used), base + used); // a unit longer than a slice
+        used += n;
+        health.bytes = base + used;
+        health.records = framer.records;
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+        if (n === 0 || used === buf.length) break;
+      }
       // Copy the tail so a small leftover does not pin the whole chunk.
       leftover = used === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(used));
       base += used;
-      health.bytes = base;
-      health.records = framer.records;
-      if (batch.length > 0) {
-        yield batch;
-        batch = [];
-      }
     }
     const note = framer.finish(leftover.length, base);
     if (note !== undefined) health.notes.push(note);
