@@ -189,7 +189,7 @@ export class FlowTable {
   /** Network time: the largest packet time seen, so it never runs backwards. */
   clock(ts: number, offset: number): number {
     this.currentOffset = offset;
-    if (ts < this.now) this.anomalies.add('pcap.ts_non_monotonic', { offset });
+    if (ts < this.now) this.anomalies.addAt('pcap.ts_non_monotonic', offset);
     else this.now = ts;
     if (this.now - this.lastSweep >= 1) {
       this.lastSweep = this.now;
@@ -250,7 +250,7 @@ export class FlowTable {
 
   private create(p: TransportPacket, sport: number, dport: number, hash: number, ts: number): { conn: Connection; isOrig: boolean } {
     if (this.conns.size >= this.limits.max_flows) {
-      this.anomalies.add('flow.evicted', { offset: this.currentOffset });
+      this.anomalies.addAt('flow.evicted', this.currentOffset);
       this.finish(this.oldest()!);
     }
     const flip = this.shouldFlip(p, sport, dport);
@@ -576,7 +576,7 @@ export class FlowTable {
         new StreamReassembler(1, this.limits, {
           deliver: (bytes) => this.deliver(conn, orig, bytes),
           gap: (length) => this.gap(conn, orig, length),
-          anomaly: (code) => this.anomalies.add(code, { offset: this.currentOffset }),
+          anomaly: (code) => this.anomalies.addAt(code, this.currentOffset),
         });
       conn.streams = [make(true), make(false)];
     }
@@ -611,7 +611,7 @@ export class FlowTable {
     const room = this.limits.inspect_depth - side.delivered;
     if (room <= 0) return;
     if (bytes.length > room) {
-      this.anomalies.add('tcp.inspect_depth_reached', { offset: this.currentOffset });
+      this.anomalies.addAt('tcp.inspect_depth_reached', this.currentOffset);
       bytes = bytes.subarray(0, room);
     }
     side.delivered += bytes.length;
@@ -664,7 +664,7 @@ export class FlowTable {
     return {
       conn: conn.info,
       emit: (event) => this.options.emit(event),
-      anomaly: (code: AnomalyCode, detail?: string) => this.anomalies.add(code, { offset: this.currentOffset, detail }),
+      anomaly: (code: AnomalyCode, detail?: string) => this.anomalies.addAt(code, this.currentOffset, detail),
       source: () => this.source(),
       confirm: (service) => {
         if (!conn.service.includes(service)) conn.service.push(service);
