@@ -7,6 +7,7 @@
 export const RAW_BYTE_BASE = 0xf0000;
 
 export function protocolText(bytes: Uint8Array, from = 0, to = bytes.length): string {
+  if (from === to) return '';
   let ascii = true;
   for (let i = from; i < to; i++) {
     if (bytes[i]! >= 0x80) {

@@ -36,6 +36,9 @@ export interface DnsMessage {
 type Anomaly = (code: AnomalyCode) => void;
 
 const HEADER = 12;
+/** Shared by the many messages without answer records (frozen: the first record gets fresh arrays). */
+const NONE = Object.freeze([]) as never[];
+const NO_BYTES = new Uint8Array(0);
 const ASCII_UPPER_A = 0x41;
 const ASCII_UPPER_Z = 0x5a;
 
@@ -50,7 +53,7 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
   const ancount = u16(msg, 6);
   const result: DnsMessage = {
     id: u16(msg, 0), response: (flags & 0x8000) !== 0, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf,
-    answers: [], ttls: [], txt: [],
+    answers: NONE, ttls: NONE, txt: NONE,
   };
   let pos = HEADER;
   for (let i = 0; i < qdcount; i++) {
@@ -60,7 +63,7 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
       // A response without a usable question still carries its rcode; a query without one carries nothing.
       return i > 0 || result.response ? result : undefined;
     }
-    if (i === 0) result.question = { name: nameText(), qtype: u16(msg, end), qclass: u16(msg, end + 2), raw: RAW.slice(0, nameLength) };
+    if (i === 0) result.question = { name: nameText(), qtype: u16(msg, end), qclass: u16(msg, end + 2), raw: nameLength === 0 ? NO_BYTES : RAW.slice(0, nameLength) };
     pos = end + 4;
   }
   for (let i = 0; i < ancount; i++) {
@@ -79,7 +82,12 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
     }
     pos = rdata + rdlength;
     if (type === 41) continue; // OPT pseudo-record (EDNS), not an answer
-    result.firstOwner ??= nameText();
+    if (result.answers === NONE) {
+      result.firstOwner = nameText();
+      result.answers = [];
+      result.ttls = [];
+      result.txt = [];
+    }
     if (result.answers.length === limits.max_answers) {
       anomaly('dns.too_many_answers');
       break;

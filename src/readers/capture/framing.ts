@@ -127,7 +127,7 @@ export class CaptureFramer {
           ts: sec + frac / this.pcapFractionPerSecond,
           linktype: this.pcapLinktype,
           wireLength: wire,
-          data: buf.subarray(pos + 16, pos + 16 + caplen),
+          data: view(buf, pos + 16, caplen),
           offset: base + pos,
         });
       }
@@ -243,10 +243,18 @@ export class CaptureFramer {
       ts: iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond),
       linktype: iface.linktype,
       wireLength: Math.max(wire, caplen),
-      data: body.subarray(dataAt, dataAt + caplen),
+      data: view(body, dataAt, caplen),
       offset,
     });
   }
+}
+
+/**
+ * A packet's bytes as a plain Uint8Array view: cheaper to make and to cut than a Buffer, and its `slice`
+ * copies (Buffer's does not), so a decoder keeping a slice never pins the whole input chunk.
+ */
+function view(buf: Buffer, at: number, length: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + at, length);
 }
 
 /** A 64-bit pcapng timestamp in `units` per second, without losing precision past 2^53. */
