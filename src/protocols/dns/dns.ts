@@ -6,7 +6,7 @@
 import type { DnsEvent } from '../../core/events.js';
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { AnalyzerContext, AppProtocol, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
-import { connFields, emitPayload } from '../common/payload.js';
+import { emitPayload } from '../common/payload.js';
 import type { DnsLimits, DnsMessage } from './message.js';
 import { DEFAULT_DNS_LIMITS, parseDnsMessage } from './message.js';
 import { qtypeName, rcodeName } from './names.js';
@@ -109,8 +109,10 @@ class DnsConversation {
     // when there is no question at all; the query type only from a query.
     let name = query?.question?.name ?? response?.question?.name ?? response?.firstOwner ?? '';
     if (this.netbios) name = decodeNetbiosName(name);
+    // connFields spelled out: one object per query instead of a second one spread into it.
+    const { uid, src_ip, src_port, dst_ip, dst_port, proto } = this.ctx.conn;
     const event: DnsEvent = {
-      kind: 'dns', ...connFields(this.ctx, ts), proto: this.ctx.conn.proto, trans_id: (query ?? response)!.id, query: name,
+      kind: 'dns', ts, host: src_ip, source: this.ctx.source(), uid, src_ip, src_port, dst_ip, dst_port, proto, trans_id: (query ?? response)!.id, query: name,
     };
     if (query?.question !== undefined) {
       event.qtype = query.question.qtype;

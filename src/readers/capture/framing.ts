@@ -24,6 +24,7 @@ export interface CapturedPacket {
   offset: number;
 }
 
+/** Called with each record; the object is reused for the next record, so a sink copies what it keeps. */
 type Sink = (packet: CapturedPacket) => void;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -65,6 +66,7 @@ export class CaptureFramer {
   // pcapng state
   private interfaces: Interface[] = [];
   private sawSection = false;
+  private readonly record: CapturedPacket = { ts: 0, linktype: 0, wireLength: 0, data: new Uint8Array(0), offset: 0 };
   records = 0;
 
   constructor(
@@ -123,13 +125,7 @@ export class CaptureFramer {
         this.anomalies.add('pcap.invalid_record_header', { offset: base + pos, detail: `caplen ${caplen}, len ${wire}` });
       } else {
         if (frac >= this.pcapFractionPerSecond) this.anomalies.add('pcap.bad_timestamp', { offset: base + pos });
-        this.sink({
-          ts: sec + frac / this.pcapFractionPerSecond,
-          linktype: this.pcapLinktype,
-          wireLength: wire,
-          data: view(buf, pos + 16, caplen),
-          offset: base + pos,
-        });
+        this.deliver(sec + frac / this.pcapFractionPerSecond, this.pcapLinktype, wire, view(buf, pos + 16, caplen), base + pos);
       }
       pos += 16 + caplen;
     }
@@ -239,13 +235,17 @@ export class CaptureFramer {
       return this.anomalies.add('pcapng.invalid_record_header', { offset, detail: `caplen ${caplen}` });
     }
     if (wire < caplen) this.anomalies.add('pcapng.invalid_record_header', { offset, detail: `caplen ${caplen} > len ${wire}` });
-    this.sink({
-      ts: iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond),
-      linktype: iface.linktype,
-      wireLength: Math.max(wire, caplen),
-      data: view(body, dataAt, caplen),
-      offset,
-    });
+    this.deliver(iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond), iface.linktype, Math.max(wire, caplen), view(body, dataAt, caplen), offset);
+  }
+
+  private deliver(ts: number, linktype: number, wireLength: number, data: Uint8Array, offset: number): void {
+    const record = this.record;
+    record.ts = ts;
+    record.linktype = linktype;
+    record.wireLength = wireLength;
+    record.data = data;
+    record.offset = offset;
+    this.sink(record);
   }
 }
 
