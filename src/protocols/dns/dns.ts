@@ -27,6 +27,7 @@ class DnsConversation {
   private oldest: Pending | undefined;
   private newest: Pending | undefined;
   private pendingCount = 0;
+  private first = true;
 
   /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
   private readonly netbios: boolean;
@@ -39,7 +40,11 @@ class DnsConversation {
 
   message(dir: Direction, bytes: Uint8Array, ts: number): void {
     const msg = parseDnsMessage(bytes, this.limits, this.anomaly);
+    const first = this.first;
+    this.first = false;
     if (msg === undefined) return;
+    // Zeek turns the connection round when its first message is a response from the originator.
+    if (first && msg.response && dir === 'orig') this.ctx.flip();
     this.ctx.confirm('dns');
     if (msg.question !== undefined && msg.question.raw.length > 0) {
       emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });
@@ -62,7 +67,7 @@ class DnsConversation {
   }
 
   end(): void {
-    for (const first of this.pending.values()) for (let p: Pending | undefined = first; p !== undefined; p = p.sameId) this.emit(p.ts, p.query, undefined);
+    for (const head of this.pending.values()) for (let p: Pending | undefined = head; p !== undefined; p = p.sameId) this.emit(p.ts, p.query, undefined);
     this.pending.clear();
     this.oldest = this.newest = undefined;
     this.pendingCount = 0;

@@ -22,6 +22,8 @@ export interface CapturedPacket {
   data: Uint8Array;
   /** Byte offset of the record in the decompressed input. */
   offset: number;
+  /** The file (and so the capturing host) is big-endian: link types with host-order fields (NFLOG) need it. */
+  bigEndian: boolean;
 }
 
 /** Called with each record; the object is reused for the next record, so a sink copies what it keeps. */
@@ -66,7 +68,7 @@ export class CaptureFramer {
   // pcapng state
   private interfaces: Interface[] = [];
   private sawSection = false;
-  private readonly record: CapturedPacket = { ts: 0, linktype: 0, wireLength: 0, data: new Uint8Array(0), offset: 0 };
+  private readonly record: CapturedPacket = { ts: 0, linktype: 0, wireLength: 0, data: new Uint8Array(0), offset: 0, bigEndian: false };
   records = 0;
 
   constructor(
@@ -125,7 +127,7 @@ export class CaptureFramer {
         this.anomalies.add('pcap.invalid_record_header', { offset: base + pos, detail: `caplen ${caplen}, len ${wire}` });
       } else {
         if (frac >= this.pcapFractionPerSecond) this.anomalies.add('pcap.bad_timestamp', { offset: base + pos });
-        this.deliver(sec + frac / this.pcapFractionPerSecond, this.pcapLinktype, wire, view(buf, pos + 16, caplen), base + pos);
+        this.deliver(sec + frac / this.pcapFractionPerSecond, this.pcapLinktype, wire, view(buf, pos + 16, caplen), base + pos, !little);
       }
       pos += 16 + caplen;
     }
@@ -235,16 +237,17 @@ export class CaptureFramer {
       return this.anomalies.add('pcapng.invalid_record_header', { offset, detail: `caplen ${caplen}` });
     }
     if (wire < caplen) this.anomalies.add('pcapng.invalid_record_header', { offset, detail: `caplen ${caplen} > len ${wire}` });
-    this.deliver(iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond), iface.linktype, Math.max(wire, caplen), view(body, dataAt, caplen), offset);
+    this.deliver(iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond), iface.linktype, Math.max(wire, caplen), view(body, dataAt, caplen), offset, !this.little);
   }
 
-  private deliver(ts: number, linktype: number, wireLength: number, data: Uint8Array, offset: number): void {
+  private deliver(ts: number, linktype: number, wireLength: number, data: Uint8Array, offset: number, bigEndian: boolean): void {
     const record = this.record;
     record.ts = ts;
     record.linktype = linktype;
     record.wireLength = wireLength;
     record.data = data;
     record.offset = offset;
+    record.bigEndian = bigEndian;
     this.sink(record);
   }
 }
