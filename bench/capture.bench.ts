@@ -20,7 +20,7 @@ function packets(file: string): number {
 }
 
 function row(m: Measurement, bytes: number, count: number): (string | number)[] {
-  return [m.label, m.seconds.toFixed(2), (bytes / 2 ** 20 / m.seconds).toFixed(0), Math.round(count / m.seconds / 1000).toLocaleString('en'), m.maxRssMiB.toFixed(0)];
+  return [m.label, m.seconds.toFixed(2), m.cpuSeconds.toFixed(2), (bytes / 2 ** 20 / m.seconds).toFixed(0), Math.round(count / m.seconds / 1000).toLocaleString('en'), m.maxRssMiB.toFixed(0)];
 }
 
 export default async function capture(): Promise<string> {
@@ -30,7 +30,9 @@ export default async function capture(): Promise<string> {
   // A quarter of the bulk capture, to show whether memory grows with input size.
   const quarter = join(out, 'bulk-quarter.pcap');
   if (!existsSync(quarter)) execFileSync('editcap', ['-r', join(out, 'bulk.pcap'), quarter, `1-${Math.floor(packets(join(out, 'bulk.pcap')) / 4)}`]);
-  const sections: string[] = [`Machine: ${machineLine()}. Other jobs shared the 2 cores: numbers are provisional.`];
+  const sections: string[] = [
+    `Machine: ${machineLine()}. Other jobs shared the 2 cores: numbers are provisional, and CPU seconds (user + system, all threads) are steadier than wall seconds.`,
+  ];
   for (const [name, file] of [['bulk (HTTP over veth, 1500-byte MTU, offloads off)', join(out, 'bulk.pcap')], ['small packets (66-byte UDP to port 5353: each datagram goes through the DNS analyzer)', join(out, 'small.pcap')], ['bulk, first quarter', quarter]] as const) {
     const bytes = statSync(file).size;
     const count = packets(file);
@@ -46,8 +48,9 @@ export default async function capture(): Promise<string> {
     const tcpdump = runs[1]!;
     sections.push(
       `**${name}**: ${(bytes / 2 ** 20).toFixed(0)} MiB, ${count.toLocaleString('en')} packets. ` +
-        `exfilscope = ${(tshark.seconds / ours.seconds).toFixed(1)}× tshark, ${((100 * tcpdump.seconds) / ours.seconds).toFixed(0)} % of tcpdump's throughput.`,
-      markdownTable(['tool', 'seconds', 'MiB/s', 'k packets/s', 'peak RSS MiB'], runs.map((m) => row(m, bytes, count))),
+        `exfilscope = ${(tshark.seconds / ours.seconds).toFixed(1)}× tshark, ${((100 * tcpdump.seconds) / ours.seconds).toFixed(0)} % of tcpdump's throughput; ` +
+        `${Math.round(count / ours.cpuSeconds / 1000).toLocaleString('en')} k packets per CPU second.`,
+      markdownTable(['tool', 'seconds', 'CPU seconds', 'MiB/s', 'k packets/s', 'peak RSS MiB'], runs.map((m) => row(m, bytes, count))),
     );
   }
   return `## Capture reading (pcap → events → detectors)\n\n${sections.join('\n\n')}`;

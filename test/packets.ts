@@ -258,19 +258,23 @@ export async function runCapture(
   options: Partial<CaptureOptions> = {},
   protocols: readonly AppProtocol[] = [],
   chunk = 7919,
-): Promise<{ events: Event[]; health: InputHealth }> {
+): Promise<{ events: Event[]; health: InputHealth; batches: number }> {
   const health = newInputHealth('test.pcap');
   async function* chunks(): AsyncIterable<Uint8Array> {
     for (let at = 0; at < data.length; at += chunk) yield data.subarray(at, at + chunk);
   }
   const events: Event[] = [];
+  let batches = 0;
   const ctx = { path: 'test.pcap', health, limits: { max_line_length: 1 << 20, max_consecutive_bad_lines: 1000 }, options: captureOptions.parse(options) };
   try {
-    for await (const batch of captureEvents(chunks(), ctx, protocols)) events.push(...batch);
+    for await (const batch of captureEvents(chunks(), ctx, protocols)) {
+      events.push(...batch);
+      batches++;
+    }
   } catch (err) {
     health.error = err instanceof InputError ? err.located : String(err);
   }
-  return { events, health };
+  return { events, health, batches };
 }
 
 export function flows(events: readonly Event[]): FlowEvent[] {

@@ -13,15 +13,19 @@ export interface SplitName {
   subdomain: string;
 }
 
-/** Splits a query name (trailing dot optional) into subdomain and registered domain. */
+/** Splits a query name (trailing dot optional) into subdomain and registered domain, without splitting it into labels. */
 export function splitName(name: string): SplitName {
   const lower = name.toLowerCase();
   const trimmed = lower.endsWith('.') ? lower.slice(0, -1) : lower;
-  const labels = trimmed.split('.');
-  let keep = 2;
-  const tld = labels[labels.length - 1] ?? '';
-  const second = labels[labels.length - 2] ?? '';
-  if (labels.length >= 3 && tld.length === 2 && GENERIC_SECOND_LEVEL.has(second)) keep = 3;
-  if (labels.length <= keep) return { registered: trimmed, subdomain: '' };
-  return { registered: labels.slice(-keep).join('.'), subdomain: labels.slice(0, -keep).join('.') };
+  let cut = dotBefore(trimmed, trimmed.length);
+  const beforeTld = cut;
+  cut = dotBefore(trimmed, cut);
+  if (cut !== -1 && trimmed.length - beforeTld === 3 && GENERIC_SECOND_LEVEL.has(trimmed.slice(cut + 1, beforeTld))) cut = dotBefore(trimmed, cut);
+  if (cut === -1) return { registered: trimmed, subdomain: '' };
+  return { registered: trimmed.slice(cut + 1), subdomain: trimmed.slice(0, cut) };
+}
+
+/** Index of the last dot before `end`, or -1 (also when `end` is -1 or 0). */
+function dotBefore(text: string, end: number): number {
+  return end <= 0 ? -1 : text.lastIndexOf('.', end - 1);
 }

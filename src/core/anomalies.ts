@@ -25,6 +25,12 @@ export class AnomalyCounter {
     else if (list.length < EXAMPLES_PER_CODE) list.push(example);
   }
 
+  /** `add(code, { offset, detail })` without building the example once enough of them are kept (per-packet paths). */
+  addAt(code: AnomalyCode, offset: number, detail?: string): void {
+    const list = this.examples.get(code);
+    this.add(code, list === undefined || list.length < EXAMPLES_PER_CODE ? { offset, detail } : undefined);
+  }
+
   count(code: AnomalyCode): number {
     return this.counts.get(code) ?? 0;
   }

@@ -25,26 +25,23 @@ export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;
 
-/** One packet reduced to what flows need. */
-export interface TransportPacket {
-  src: string;
-  dst: string;
-  /** IP protocol number of the transport (6, 17, 1, 58 or other). */
-  proto: number;
+/**
+ * One packet reduced to what flows need. Addresses stay bytes in the captured frame (`addresses` at
+ * `srcAt` and `dstAt`, `addressLength` bytes each): text is made only when asked for (`src`, `dst`).
+ */
+export class TransportPacket {
   /** Ports for TCP/UDP; ICMP type and code for ICMP. */
-  sport: number;
-  dport: number;
-  /** IP datagram length from its header (Zeek's ip_bytes). */
-  ipLength: number;
+  sport = 0;
+  dport = 0;
   /** TCP only. */
-  flags: number;
-  seq: number;
-  ack: number;
-  window: number;
+  flags = 0;
+  seq = 0;
+  ack = 0;
+  window = 0;
   /** Transport payload length on the wire (from IP/UDP lengths, not the capture). */
-  payloadLength: number;
+  payloadLength = 0;
   /** The captured part of the payload (shorter than payloadLength under a small snaplen). */
-  payload: Uint8Array;
+  payload: Uint8Array = NO_PAYLOAD;
   /** A tunnel's inner frame, to be decoded next (iteratively, by the caller). */
   inner?: { linktype: number; data: Uint8Array };
   /** The tunnel protocol carried (conn.log service of the outer UDP connection). */
@@ -53,6 +50,31 @@ export interface TransportPacket {
   encapsulationOnly?: boolean;
   /** The transport checksum was verified and is wrong (only when checksum verification is on). */
   badChecksum?: boolean;
+
+  constructor(
+    readonly addresses: Uint8Array,
+    readonly addressLength: 4 | 16,
+    readonly srcAt: number,
+    readonly dstAt: number,
+    /** IP protocol number of the transport (6, 17, 1, 58 or other). */
+    readonly proto: number,
+    /** IP datagram length from its header (Zeek's ip_bytes). */
+    readonly ipLength: number,
+  ) {}
+
+  get src(): string {
+    return formatAddress(this.addresses, this.srcAt, this.addressLength);
+  }
+
+  get dst(): string {
+    return formatAddress(this.addresses, this.dstAt, this.addressLength);
+  }
+}
+
+const NO_PAYLOAD = new Uint8Array(0);
+
+function formatAddress(bytes: Uint8Array, at: number, length: 4 | 16): string {
+  return length === 4 ? formatIpv4(bytes, at) : formatIpv6(bytes, at);
 }
 
 /** Link type used for inner frames that are bare IP (version decided by the first nibble). */
@@ -266,23 +288,23 @@ function decodeIpv4(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   }
   if (total < hl) return void a.add('decode.ipv4_invalid_total_length');
   if (ctx.verifyChecksums === true && folded(sum16(data, at, at + hl)) !== 0xffff) return void a.add('decode.bad_ip_checksum');
-  const src = formatIpv4(data, at + 12);
-  const dst = formatIpv4(data, at + 16);
   const proto = data[at + 9]!;
   const fragField = (data[at + 6]! << 8) | data[at + 7]!;
   const more = (fragField & 0x2000) !== 0;
   const fragOffset = (fragField & 0x1fff) * 8;
-  let payload = data.subarray(at + hl, at + Math.min(total, captured));
+  let segment = data;
+  let from = at + hl;
+  let to = at + Math.min(total, captured);
   if (more || fragOffset > 0) {
     if (total > captured) return void a.add('decode.fragment_truncated');
     const id = (data[at + 4]! << 8) | data[at + 5]!;
-    const whole = ctx.fragments.add(`4|${src}|${dst}|${proto}|${id}`, fragOffset, more, payload, ctx.now);
+    const whole = ctx.fragments.add(`4|${formatIpv4(data, at + 12)}|${formatIpv4(data, at + 16)}|${proto}|${id}`, fragOffset, more, data.subarray(from, to), ctx.now);
     if (whole === undefined) return undefined;
-    payload = whole;
+    [segment, from, to] = [whole, 0, whole.length];
     total = hl + whole.length;
   }
   const pseudo = ctx.verifyChecksums === true ? sum16(data, at + 12, at + 20) : 0;
-  return decodeTransport(src, dst, proto, total, payload, total - hl, ctx, pseudo);
+  return decodeTransport(new TransportPacket(data, 4, at + 12, at + 16, proto, total), segment, from, to, total - hl, ctx, pseudo);
 }
 
 function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
@@ -291,8 +313,6 @@ function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (data[at]! >> 4 !== 6) return void a.add('decode.unknown_ip_version');
   const payloadLength = (data[at + 4]! << 8) | data[at + 5]!;
   let total = 40 + payloadLength;
-  const src = formatIpv6(data, at + 8);
-  const dst = formatIpv6(data, at + 24);
   let next = data[at + 6]!;
   const end = at + Math.min(total, data.length - at);
   let pos = at + 40;
@@ -321,93 +341,98 @@ function decodeIpv6(data: Uint8Array, at: number, ctx: DecodeContext): Transport
     }
     if (pos > end) return void a.add('decode.ipv6_truncated_extension');
   }
-  let payload = data.subarray(pos, end);
+  let segment = data;
+  let from = pos;
+  let to = end;
   let transportLength = total - (pos - at);
   if (fragment !== undefined && (fragment.more || fragment.offset > 0)) {
     if (40 + payloadLength > data.length - at) return void a.add('decode.fragment_truncated');
-    const whole = ctx.fragments.add(`6|${src}|${dst}|${fragment.id}`, fragment.offset, fragment.more, payload, ctx.now);
+    const whole = ctx.fragments.add(`6|${formatIpv6(data, at + 8)}|${formatIpv6(data, at + 24)}|${fragment.id}`, fragment.offset, fragment.more, data.subarray(pos, end), ctx.now);
     if (whole === undefined) return undefined;
-    payload = whole;
+    [segment, from, to] = [whole, 0, whole.length];
     transportLength = whole.length;
     total = pos - at + whole.length;
   }
   const pseudo = ctx.verifyChecksums === true ? sum16(data, at + 8, at + 40) : 0;
-  return decodeTransport(src, dst, next, total, payload, transportLength, ctx, pseudo);
+  return decodeTransport(new TransportPacket(data, 16, at + 8, at + 24, next, total), segment, from, to, transportLength, ctx, pseudo);
 }
 
 /**
- * `segment` is the captured transport segment; `wireLength` its length per the IP header; `pseudo` the sum of
- * the addresses for the pseudo-header checksum (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1).
+ * `segment[from, to)` is the captured transport segment; `wireLength` its length per the IP header; `pseudo`
+ * the sum of the addresses for the pseudo-header checksum (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1). Only
+ * the payload is cut out as a view of its own.
  */
 function decodeTransport(
-  src: string, dst: string, proto: number, ipLength: number, segment: Uint8Array, wireLength: number, ctx: DecodeContext, pseudo: number,
+  packet: TransportPacket, segment: Uint8Array, from: number, to: number, wireLength: number, ctx: DecodeContext, pseudo: number,
 ): TransportPacket | undefined {
   const a = ctx.anomalies;
-  const packet: TransportPacket = {
-    src, dst, proto, sport: 0, dport: 0, ipLength, flags: 0, seq: 0, ack: 0, window: 0, payloadLength: 0, payload: segment,
-  };
+  const proto = packet.proto;
+  const captured = to - from;
   // Only a fully captured segment can be checked; a UDP checksum of 0 over IPv4 means "none".
-  if (ctx.verifyChecksums === true && segment.length >= wireLength && (proto === IPPROTO_TCP || proto === IPPROTO_UDP || proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6)) {
-    const noUdpSum = proto === IPPROTO_UDP && wireLength >= 8 && segment[6] === 0 && segment[7] === 0 && !src.includes(':');
+  if (ctx.verifyChecksums === true && captured >= wireLength && (proto === IPPROTO_TCP || proto === IPPROTO_UDP || proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6)) {
+    const noUdpSum = proto === IPPROTO_UDP && wireLength >= 8 && segment[from + 6] === 0 && segment[from + 7] === 0 && packet.addressLength === 4;
     const withPseudo = proto === IPPROTO_ICMP ? 0 : pseudo + proto + wireLength;
-    if (!noUdpSum && folded(sum16(segment, 0, wireLength, withPseudo)) !== 0xffff) {
+    if (!noUdpSum && folded(sum16(segment, from, from + wireLength, withPseudo)) !== 0xffff) {
       a.add('decode.bad_checksum');
       packet.badChecksum = true;
     }
   }
   switch (proto) {
     case IPPROTO_TCP: {
-      if (segment.length < 20) return void a.add('decode.tcp_truncated_header');
-      const off = (segment[12]! >> 4) * 4;
+      if (captured < 20) return void a.add('decode.tcp_truncated_header');
+      const off = (segment[from + 12]! >> 4) * 4;
       if (off < 20) return void a.add('decode.tcp_invalid_data_offset');
-      if (off > segment.length) return void a.add('decode.tcp_truncated_header');
-      if (!tcpOptionsWellFormed(segment, off)) a.add('decode.tcp_bad_option');
-      packet.sport = (segment[0]! << 8) | segment[1]!;
-      packet.dport = (segment[2]! << 8) | segment[3]!;
-      packet.seq = ((segment[4]! << 24) | (segment[5]! << 16) | (segment[6]! << 8) | segment[7]!) >>> 0;
-      packet.ack = ((segment[8]! << 24) | (segment[9]! << 16) | (segment[10]! << 8) | segment[11]!) >>> 0;
-      packet.flags = segment[13]!;
-      packet.window = (segment[14]! << 8) | segment[15]!;
+      if (off > captured) return void a.add('decode.tcp_truncated_header');
+      if (!tcpOptionsWellFormed(segment, from, off)) a.add('decode.tcp_bad_option');
+      packet.sport = (segment[from]! << 8) | segment[from + 1]!;
+      packet.dport = (segment[from + 2]! << 8) | segment[from + 3]!;
+      packet.seq = ((segment[from + 4]! << 24) | (segment[from + 5]! << 16) | (segment[from + 6]! << 8) | segment[from + 7]!) >>> 0;
+      packet.ack = ((segment[from + 8]! << 24) | (segment[from + 9]! << 16) | (segment[from + 10]! << 8) | segment[from + 11]!) >>> 0;
+      packet.flags = segment[from + 13]!;
+      packet.window = (segment[from + 14]! << 8) | segment[from + 15]!;
       packet.payloadLength = Math.max(0, wireLength - off);
-      packet.payload = segment.subarray(off, Math.min(segment.length, off + packet.payloadLength));
+      packet.payload = segment.subarray(from + off, from + Math.min(captured, off + packet.payloadLength));
       return packet;
     }
     case IPPROTO_UDP: {
-      if (segment.length < 8) return void a.add('decode.udp_truncated_header');
-      packet.sport = (segment[0]! << 8) | segment[1]!;
-      packet.dport = (segment[2]! << 8) | segment[3]!;
-      let length = (segment[4]! << 8) | segment[5]!;
+      if (captured < 8) return void a.add('decode.udp_truncated_header');
+      packet.sport = (segment[from]! << 8) | segment[from + 1]!;
+      packet.dport = (segment[from + 2]! << 8) | segment[from + 3]!;
+      let length = (segment[from + 4]! << 8) | segment[from + 5]!;
       if (length < 8 || length > wireLength) {
         a.add('decode.udp_bad_length');
         length = Math.max(8, wireLength);
       }
       packet.payloadLength = length - 8;
-      packet.payload = segment.subarray(8, Math.min(segment.length, length));
+      packet.payload = segment.subarray(from + 8, from + Math.min(captured, length));
       if (packet.badChecksum !== true) udpTunnel(packet, a);
       return packet;
     }
     case IPPROTO_ICMP:
     case IPPROTO_ICMPV6: {
-      if (segment.length < 4) return void a.add('decode.icmp_truncated_header');
-      packet.sport = segment[0]!;
-      packet.dport = segment[1]!;
+      if (captured < 4) return void a.add('decode.icmp_truncated_header');
+      packet.sport = segment[from]!;
+      packet.dport = segment[from + 1]!;
       packet.payloadLength = Math.max(0, wireLength - 8);
-      packet.payload = segment.subarray(Math.min(8, segment.length));
+      packet.payload = segment.subarray(from + Math.min(8, captured), to);
       return packet;
     }
     case 4: // IP in IP (RFC 2003)
     case 41: // IPv6 in IP (RFC 4213)
       packet.encapsulationOnly = true;
-      packet.inner = { linktype: LINKTYPE_RAW, data: segment };
+      packet.payload = segment.subarray(from, to);
+      packet.inner = { linktype: LINKTYPE_RAW, data: packet.payload };
       return packet;
     case IPPROTO_NONE: // nothing follows (Teredo bubbles): no connection, as in Zeek
       return undefined;
     case 47: // GRE (RFC 2784/2890; version 1 is PPTP's, RFC 2637)
       packet.encapsulationOnly = true;
-      packet.inner = greInner(segment, a);
+      packet.payload = segment.subarray(from, to);
+      packet.inner = greInner(packet.payload, a);
       return packet.inner === undefined ? undefined : packet;
     default:
       packet.payloadLength = wireLength;
+      packet.payload = segment.subarray(from, to);
       return packet;
   }
 }
@@ -438,21 +463,24 @@ function greInner(g: Uint8Array, a: AnomalyCounter): { linktype: number; data: U
   }
 }
 
+function onPort(packet: TransportPacket, port: number): boolean {
+  return packet.dport === port || packet.sport === port;
+}
+
 /** UDP-carried tunnels Zeek decapsulates by default, recognised by port and header shape. */
 function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
   const p = packet.payload;
-  const port = (n: number) => packet.dport === n || packet.sport === n;
-  if (port(4789) && p.length >= 8 && (p[0]! & 0x08) !== 0) {
+  if (onPort(packet, 4789) && p.length >= 8 && (p[0]! & 0x08) !== 0) {
     packet.tunnel = 'vxlan';
     packet.inner = { linktype: LINKTYPE_ETHERNET, data: p.subarray(8) };
-  } else if (port(6081) && p.length >= 8 && p[0]! >> 6 === 0) {
+  } else if (onPort(packet, 6081) && p.length >= 8 && p[0]! >> 6 === 0) {
     const at = 8 + (p[0]! & 0x3f) * 4;
     const proto = (p[2]! << 8) | p[3]!;
     if (p.length < at) return;
     packet.tunnel = 'geneve';
     if (proto === 0x6558) packet.inner = { linktype: LINKTYPE_ETHERNET, data: p.subarray(at) };
     else if (proto === 0x0800 || proto === 0x86dd) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
-  } else if (port(2152) && p.length >= 8 && p[0]! >> 5 === 1 && p[1] === 0xff) {
+  } else if (onPort(packet, 2152) && p.length >= 8 && p[0]! >> 5 === 1 && p[1] === 0xff) {
     // GTPv1-U G-PDU (3GPP TS 29.281 §5): optional fields when E, S or PN is set, then extension headers.
     let at = 8;
     if ((p[0]! & 0x07) !== 0) {
@@ -468,21 +496,21 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     if (at >= p.length) return;
     packet.tunnel = 'gtpv1';
     if (p[at]! >> 4 === 4 || p[at]! >> 4 === 6) packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
-  } else if (port(4754)) {
+  } else if (onPort(packet, 4754)) {
     // GRE in UDP (RFC 8086). Zeek's GRE analyzer confirms nothing, so the outer connection names no service.
     const inner = greInner(p, a);
     if (inner === undefined) return;
     packet.inner = inner;
-  } else if (port(3544)) {
+  } else if (onPort(packet, 3544)) {
     teredo(packet, p, a, true);
-  } else if (port(5072) && p.length >= 8) {
+  } else if (onPort(packet, 5072) && p.length >= 8) {
     // AYIYA: identity of 2^idlen bytes and a signature of 4*siglen bytes follow the 8-byte header.
     const at = 8 + (1 << (p[0]! >> 4)) + (p[1]! >> 4) * 4;
     const next = p[3];
     if (p.length <= at || (next !== 4 && next !== 41)) return;
     packet.tunnel = 'ayiya';
     packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
-  } else if (looksLikeTeredo(p) && !TUNNEL_PORTS.some(port)) {
+  } else if (looksLikeTeredo(p) && !TUNNEL_PORTS.some((port) => onPort(packet, port))) {
     // Zeek also tries Teredo on every other UDP port (a relay answers from any port).
     teredo(packet, p, a, false);
   }
@@ -530,19 +558,23 @@ function isTeredoAddress(p: Uint8Array, at: number): boolean {
   return p[at] === 0x20 && p[at + 1] === 0x01 && p[at + 2] === 0 && p[at + 3] === 0;
 }
 
-/** Walks TCP options (RFC 9293 §3.2); each step advances at least one byte, so length 0 or 1 cannot loop. */
-export function tcpOptionsWellFormed(segment: Uint8Array, headerLength: number): boolean {
-  let at = 20;
-  while (at < headerLength) {
+/**
+ * Walks the options of the TCP header at `from` (RFC 9293 §3.2); each step advances at least one byte, so
+ * length 0 or 1 cannot loop.
+ */
+function tcpOptionsWellFormed(segment: Uint8Array, from: number, headerLength: number): boolean {
+  const end = from + headerLength;
+  let at = from + 20;
+  while (at < end) {
     const kind = segment[at]!;
     if (kind === 0) return true;
     if (kind === 1) {
       at++;
       continue;
     }
-    if (at + 1 >= headerLength) return false;
+    if (at + 1 >= end) return false;
     const len = segment[at + 1]!;
-    if (len < 2 || at + len > headerLength) return false;
+    if (len < 2 || at + len > end) return false;
     at += len;
   }
   return true;

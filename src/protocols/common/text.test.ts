@@ -12,6 +12,16 @@ describe('protocolText', () => {
     expect(textBytes(text)).toEqual(bytes);
   });
 
+  it('decodes four-byte sequences and long mixed text the same as a UTF-8 decoder, invalid bytes aside', () => {
+    const valid = Buffer.from('zone 😀 ü €'.repeat(300));
+    expect(valid.length).toBeGreaterThan(4096);
+    expect(protocolText(valid)).toBe(valid.toString('utf8'));
+    const mixed = Buffer.concat([valid, Buffer.from([0xff, 0xf0, 0x9f]), Buffer.from('😀')]);
+    const text = protocolText(mixed);
+    expect(text.endsWith(`\u{F00FF}\u{F00F0}\u{F009F}😀`)).toBe(true);
+    expect(textBytes(text)).toEqual(Uint8Array.from(mixed));
+  });
+
   it('passes ASCII through', () => {
     expect(protocolText(Buffer.from('GET / HTTP/1.1'), 4, 5)).toBe('/');
   });

@@ -7,6 +7,7 @@
 export const RAW_BYTE_BASE = 0xf0000;
 
 export function protocolText(bytes: Uint8Array, from = 0, to = bytes.length): string {
+  if (from === to) return '';
   let ascii = true;
   for (let i = from; i < to; i++) {
     if (bytes[i]! >= 0x80) {
@@ -15,21 +16,37 @@ export function protocolText(bytes: Uint8Array, from = 0, to = bytes.length): st
     }
   }
   if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
-  let out = '';
+  // UTF-16LE code units, at most two (four bytes) per input byte, decoded into a string at once.
+  const units = (to - from) * 4 <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe((to - from) * 4);
+  let n = 0;
   let i = from;
   while (i < to) {
     const b = bytes[i]!;
     const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-    const cp = length > 1 && i + length <= to ? sequence(bytes, i, length) : length === 1 ? b : -1;
+    let cp = length > 1 && i + length <= to ? sequence(bytes, i, length) : length === 1 ? b : -1;
     if (cp === -1) {
-      out += String.fromCodePoint(RAW_BYTE_BASE + b);
+      cp = RAW_BYTE_BASE + b;
       i++;
     } else {
-      out += String.fromCodePoint(cp);
       i += length;
     }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      n = unit(units, n, 0xd800 + (cp >> 10));
+      cp = 0xdc00 + (cp & 0x3ff);
+    }
+    n = unit(units, n, cp);
   }
-  return out;
+  return units.toString('utf16le', 0, n);
+}
+
+const SCRATCH_BYTES = 4096;
+const scratch = Buffer.alloc(SCRATCH_BYTES);
+
+function unit(units: Buffer, at: number, codeUnit: number): number {
+  units[at] = codeUnit & 0xff;
+  units[at + 1] = codeUnit >> 8;
+  return at + 2;
 }
 
 /** The code point of a multi-byte sequence, or -1 when it is not well-formed (overlong, surrogate, > U+10FFFF). */

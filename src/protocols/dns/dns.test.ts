@@ -115,6 +115,27 @@ describe('dns analyzer', () => {
     ]);
   });
 
+  it('pairs responses with queries of the same id by name in any order, and bounds them oldest first', () => {
+    const ctx = new RecordingContext(conn);
+    const dns = dnsProtocols({ ...DEFAULT_DNS_LIMITS, max_pending_queries: 3 })[0]!.create(ctx) as DatagramAnalyzer;
+    const ask = (id: number, q: string, ts: number) => dns.datagram('orig', message(id, 0x0100, [1, 0], question(q)), ts);
+    const answer = (id: number, q: string, ts: number) => dns.datagram('resp', message(id, 0x8180, [1, 0], question(q)), ts);
+    ask(7, 'a.test', 1);
+    ask(7, 'b.test', 2);
+    ask(8, 'c.test', 3);
+    answer(7, 'b.test', 4); // the second query of id 7
+    ask(7, 'd.test', 5);
+    ask(9, 'e.test', 6); // a fourth pending query: a.test, the oldest, is logged unanswered
+    answer(7, 'd.test', 7);
+    answer(7, 'a.test', 8); // no longer pending: a response alone
+    dns.end(9);
+    expect(ctx.of('dns').map((e) => [e.ts, e.query, e.qtype_name, e.rcode_name])).toEqual([
+      [2, 'b.test', 'A', 'NOERROR'], [1, 'a.test', 'A', undefined], [5, 'd.test', 'A', 'NOERROR'], [8, 'a.test', undefined, 'NOERROR'],
+      [3, 'c.test', 'A', undefined], [6, 'e.test', 'A', undefined],
+    ]);
+    expect(ctx.count('dns.too_many_pending')).toBe(1);
+  });
+
   it('decodes NetBIOS name service names as Zeek does', () => {
     const ctx = new RecordingContext({ ...conn, src_port: 137, dst_port: 137 });
     const dns = dnsProtocols()[0]!.create(ctx) as DatagramAnalyzer;

@@ -1,34 +1,45 @@
 // DNS analyzers for UDP datagrams and TCP streams (RFC 1035 §4.2.2: two-byte length prefix per message),
 // producing Zeek dns.log semantics: one event per query, completed by its response (matched on
 // transaction id) or logged unanswered when the conversation ends. Pending queries are bounded per
-// connection and kept in a Map keyed by transaction id.
+// connection; each is on two lists, its transaction id's and the arrival order's, so a response finds its
+// query and the oldest is dropped at the bound without a scan.
 import type { DnsEvent } from '../../core/events.js';
+import type { AnomalyCode } from '../../core/anomalies.js';
 import type { AnalyzerContext, AppProtocol, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
-import { connFields, emitPayload } from '../common/payload.js';
+import { emitPayload } from '../common/payload.js';
 import type { DnsLimits, DnsMessage } from './message.js';
 import { DEFAULT_DNS_LIMITS, parseDnsMessage } from './message.js';
 import { qtypeName, rcodeName } from './names.js';
 
+/** A query awaiting its response, linked into its id's chain and the arrival list (both oldest first). */
 interface Pending {
   ts: number;
   query: DnsMessage;
+  sameId: Pending | undefined;
+  older: Pending | undefined;
+  newer: Pending | undefined;
 }
 
 /** Shared by the UDP and TCP front ends: decodes messages and pairs queries with responses. */
 class DnsConversation {
-  private readonly pending = new Map<number, Pending[]>();
+  /** The oldest pending query of each transaction id; the others follow through `sameId`. */
+  private readonly pending = new Map<number, Pending>();
+  private oldest: Pending | undefined;
+  private newest: Pending | undefined;
   private pendingCount = 0;
   private first = true;
 
   /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
   private readonly netbios: boolean;
+  private readonly anomaly: (code: AnomalyCode) => void;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: DnsLimits) {
     this.netbios = ctx.conn.dst_port === NETBIOS_NS_PORT || ctx.conn.src_port === NETBIOS_NS_PORT;
+    this.anomaly = (code) => ctx.anomaly(code);
   }
 
   message(dir: Direction, bytes: Uint8Array, ts: number): void {
-    const msg = parseDnsMessage(bytes, this.limits, (code) => this.ctx.anomaly(code));
+    const msg = parseDnsMessage(bytes, this.limits, this.anomaly);
     const first = this.first;
     this.first = false;
     if (msg === undefined) return;
@@ -45,50 +56,57 @@ class DnsConversation {
     }
     // A response answers the pending query with its id and the same question; unsolicited mDNS answers
     // (id 0, another name) stay separate rows, as in Zeek.
-    const queue = this.pending.get(msg.id);
-    const index = queue?.findIndex((p) => p.query.question?.name === msg.question?.name) ?? -1;
-    const query = index === -1 ? undefined : queue!.splice(index, 1)[0];
-    if (query !== undefined) {
-      this.pendingCount--;
-      if (queue!.length === 0) this.pending.delete(msg.id);
+    let before: Pending | undefined;
+    let query = this.pending.get(msg.id);
+    while (query !== undefined && query.query.question?.name !== msg.question?.name) {
+      before = query;
+      query = query.sameId;
     }
+    if (query !== undefined) this.unlink(query, before);
     this.emit(query?.ts ?? ts, query?.query, msg);
   }
 
   end(): void {
-    for (const queue of this.pending.values()) for (const p of queue) this.emit(p.ts, p.query, undefined);
+    for (const head of this.pending.values()) for (let p: Pending | undefined = head; p !== undefined; p = p.sameId) this.emit(p.ts, p.query, undefined);
     this.pending.clear();
+    this.oldest = this.newest = undefined;
     this.pendingCount = 0;
   }
 
   private addPending(msg: DnsMessage, ts: number): void {
     if (this.pendingCount >= this.limits.max_pending_queries) {
       this.ctx.anomaly('dns.too_many_pending');
-      const oldest = this.oldestPending();
-      if (oldest !== undefined) this.emit(oldest.ts, oldest.query, undefined);
+      const oldest = this.oldest;
+      if (oldest !== undefined) {
+        // The first query to arrive is also the first of its id's chain.
+        this.unlink(oldest, undefined);
+        this.emit(oldest.ts, oldest.query, undefined);
+      }
     }
-    const queue = this.pending.get(msg.id);
-    if (queue === undefined) this.pending.set(msg.id, [{ ts, query: msg }]);
-    else queue.push({ ts, query: msg });
+    const pending: Pending = { ts, query: msg, sameId: undefined, older: this.newest, newer: undefined };
+    if (this.newest === undefined) this.oldest = pending;
+    else this.newest.newer = pending;
+    this.newest = pending;
+    const first = this.pending.get(msg.id);
+    if (first === undefined) this.pending.set(msg.id, pending);
+    else {
+      let last = first;
+      while (last.sameId !== undefined) last = last.sameId;
+      last.sameId = pending;
+    }
     this.pendingCount++;
   }
 
-  private oldestPending(): Pending | undefined {
-    let oldestId: number | undefined;
-    let oldest: Pending | undefined;
-    for (const [id, queue] of this.pending) {
-      const head = queue[0]!;
-      if (oldest === undefined || head.ts < oldest.ts) {
-        oldest = head;
-        oldestId = id;
-      }
-    }
-    if (oldestId === undefined) return undefined;
-    const queue = this.pending.get(oldestId)!;
-    queue.shift();
-    if (queue.length === 0) this.pending.delete(oldestId);
+  /** Takes a query off both lists; `before` is the query ahead of it on its id's chain (none for the first). */
+  private unlink(p: Pending, before: Pending | undefined): void {
+    if (before !== undefined) before.sameId = p.sameId;
+    else if (p.sameId !== undefined) this.pending.set(p.query.id, p.sameId);
+    else this.pending.delete(p.query.id);
+    if (p.older === undefined) this.oldest = p.newer;
+    else p.older.newer = p.newer;
+    if (p.newer === undefined) this.newest = p.older;
+    else p.newer.older = p.older;
     this.pendingCount--;
-    return oldest;
   }
 
   private emit(ts: number, query: DnsMessage | undefined, response: DnsMessage | undefined): void {
@@ -96,8 +114,10 @@ class DnsConversation {
     // when there is no question at all; the query type only from a query.
     let name = query?.question?.name ?? response?.question?.name ?? response?.firstOwner ?? '';
     if (this.netbios) name = decodeNetbiosName(name);
+    // connFields spelled out: one object per query instead of a second one spread into it.
+    const { uid, src_ip, src_port, dst_ip, dst_port, proto } = this.ctx.conn;
     const event: DnsEvent = {
-      kind: 'dns', ...connFields(this.ctx, ts), proto: this.ctx.conn.proto, trans_id: (query ?? response)!.id, query: name,
+      kind: 'dns', ts, host: src_ip, source: this.ctx.source(), uid, src_ip, src_port, dst_ip, dst_port, proto, trans_id: (query ?? response)!.id, query: name,
     };
     if (query?.question !== undefined) {
       event.qtype = query.question.qtype;

@@ -36,6 +36,9 @@ export interface DnsMessage {
 type Anomaly = (code: AnomalyCode) => void;
 
 const HEADER = 12;
+/** Shared by the many messages without answer records (frozen: the first record gets fresh arrays). */
+const NONE = Object.freeze([]) as never[];
+const NO_BYTES = new Uint8Array(0);
 const ASCII_UPPER_A = 0x41;
 const ASCII_UPPER_Z = 0x5a;
 
@@ -45,47 +48,51 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
     anomaly('dns.truncated');
     return undefined;
   }
-  const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
-  const flags = view.getUint16(2);
-  const qdcount = view.getUint16(4);
-  const ancount = view.getUint16(6);
+  const flags = u16(msg, 2);
+  const qdcount = u16(msg, 4);
+  const ancount = u16(msg, 6);
   const result: DnsMessage = {
-    id: view.getUint16(0), response: (flags & 0x8000) !== 0, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf,
-    answers: [], ttls: [], txt: [],
+    id: u16(msg, 0), response: (flags & 0x8000) !== 0, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf,
+    answers: NONE, ttls: NONE, txt: NONE,
   };
   let pos = HEADER;
   for (let i = 0; i < qdcount; i++) {
-    const name = readName(msg, pos, limits, anomaly);
-    if (name === undefined || name.end + 4 > msg.length) {
+    const end = readName(msg, pos, limits, anomaly);
+    if (end === -1 || end + 4 > msg.length) {
       anomaly('dns.truncated');
       // A response without a usable question still carries its rcode; a query without one carries nothing.
       return i > 0 || result.response ? result : undefined;
     }
-    if (i === 0) result.question = { name: name.text, qtype: view.getUint16(name.end), qclass: view.getUint16(name.end + 2), raw: name.raw };
-    pos = name.end + 4;
+    if (i === 0) result.question = { name: nameText(), qtype: u16(msg, end), qclass: u16(msg, end + 2), raw: nameLength === 0 ? NO_BYTES : RAW.slice(0, nameLength) };
+    pos = end + 4;
   }
   for (let i = 0; i < ancount; i++) {
-    const name = readName(msg, pos, limits, anomaly);
-    if (name === undefined || name.end + 10 > msg.length) {
+    const end = readName(msg, pos, limits, anomaly);
+    if (end === -1 || end + 10 > msg.length) {
       anomaly('dns.truncated');
       break;
     }
-    const type = view.getUint16(name.end);
-    const ttl = view.getUint32(name.end + 4);
-    const rdlength = view.getUint16(name.end + 8);
-    const rdata = name.end + 10;
+    const type = u16(msg, end);
+    const ttl = u16(msg, end + 4) * 0x10000 + u16(msg, end + 6);
+    const rdlength = u16(msg, end + 8);
+    const rdata = end + 10;
     if (rdata + rdlength > msg.length) {
       anomaly('dns.truncated');
       break;
     }
     pos = rdata + rdlength;
     if (type === 41) continue; // OPT pseudo-record (EDNS), not an answer
-    result.firstOwner ??= name.text;
+    if (result.answers === NONE) {
+      result.firstOwner = nameText();
+      result.answers = [];
+      result.ttls = [];
+      result.txt = [];
+    }
     if (result.answers.length === limits.max_answers) {
       anomaly('dns.too_many_answers');
       break;
     }
-    const rendered = renderRdata(msg, view, type, rdata, rdlength, limits, anomaly, result.txt);
+    const rendered = renderRdata(msg, type, rdata, rdlength, limits, anomaly, result.txt);
     if (rendered === undefined) continue;
     result.answers.push(rendered);
     result.ttls.push(ttl);
@@ -93,19 +100,17 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
   return result;
 }
 
-interface Name {
-  text: string;
-  /** Offset after the name at its original position (after the first pointer, if any). */
-  end: number;
-  /** The name's labels as sent, dot-joined, for content analysis. */
-  raw: Uint8Array;
+function u16(msg: Uint8Array, at: number): number {
+  return (msg[at]! << 8) | msg[at + 1]!;
 }
 
 /**
- * Reads a possibly compressed name. Each pointer must target an offset before the start of the label run
- * that contained it, so the walk always moves backwards and terminates; a violation is a loop.
+ * Reads a possibly compressed name into the scratch space (RAW, LOWER, nameLength) and returns the offset
+ * after it at its original position (after the first pointer, if any), or -1 when the message ends first.
+ * Each pointer must target an offset before the start of the label run that contained it, so the walk
+ * always moves backwards and terminates; a violation is a loop. Text is made only for names that are used.
  */
-function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): Name | undefined {
+function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): number {
   // Names are at most 255 bytes (the cap is checked before each copy): reused scratch space, no per-byte allocation.
   const cap = Math.min(limits.max_name_length, NAME_SCRATCH);
   let n = 0;
@@ -113,7 +118,7 @@ function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: An
   let runStart = start;
   let end = -1;
   for (;;) {
-    if (pos >= msg.length) return undefined;
+    if (pos >= msg.length) return -1;
     const len = msg[pos]!;
     if (len === 0) {
       if (end === -1) end = pos + 1;
@@ -121,7 +126,7 @@ function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: An
     }
     const kind = len & 0xc0;
     if (kind === 0xc0) {
-      if (pos + 1 >= msg.length) return undefined;
+      if (pos + 1 >= msg.length) return -1;
       const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
       if (end === -1) end = pos + 2;
       if (target >= runStart) {
@@ -138,7 +143,7 @@ function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: An
       if (end === -1) end = pos + 1;
       break;
     }
-    if (pos + 1 + len > msg.length) return undefined;
+    if (pos + 1 + len > msg.length) return -1;
     if (n + len + (n > 0 ? 1 : 0) > cap) {
       anomaly('dns.name_too_long');
       if (end === -1) end = skipName(msg, pos);
@@ -156,12 +161,20 @@ function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: An
     }
     pos += 1 + len;
   }
-  return { text: protocolText(LOWER, 0, n), end, raw: RAW.slice(0, n) };
+  nameLength = n;
+  return end;
 }
 
 const NAME_SCRATCH = 1024;
+/** The last name read: its labels as sent, dot-joined (for content analysis), and lower-cased. */
 const RAW = new Uint8Array(NAME_SCRATCH);
 const LOWER = new Uint8Array(NAME_SCRATCH);
+let nameLength = 0;
+
+/** The last name read, as Zeek logs it. */
+function nameText(): string {
+  return protocolText(LOWER, 0, nameLength);
+}
 
 /** Where an uncompressed label run ends (after its terminator or first pointer), for cut-short names. */
 function skipName(msg: Uint8Array, pos: number): number {
@@ -179,9 +192,9 @@ function skipName(msg: Uint8Array, pos: number): number {
  * for the types Zeek's base scripts do not log (WKS, TKEY, unknown types).
  */
 function renderRdata(
-  msg: Uint8Array, view: DataView, type: number, at: number, len: number, limits: DnsLimits, anomaly: Anomaly, txt: Uint8Array[],
+  msg: Uint8Array, type: number, at: number, len: number, limits: DnsLimits, anomaly: Anomaly, txt: Uint8Array[],
 ): string | undefined {
-  const name = (offset: number): string => readName(msg, offset, limits, anomaly)?.text ?? '';
+  const name = (offset: number): string => (readName(msg, offset, limits, anomaly) === -1 ? '' : nameText());
   switch (type) {
     case 1:
       return len === 4 ? `${msg[at]}.${msg[at + 1]}.${msg[at + 2]}.${msg[at + 3]}` : undefined;
@@ -210,7 +223,7 @@ function renderRdata(
     case 43:
       return len >= 4 ? `DS ${msg[at + 2]} ${msg[at + 3]}` : undefined;
     case 46:
-      return len >= 18 ? `RRSIG ${view.getUint16(at)} ${name(at + 18)}` : undefined;
+      return len >= 18 ? `RRSIG ${u16(msg, at)} ${name(at + 18)}` : undefined;
     case 48:
       return len >= 4 ? `DNSKEY ${msg[at + 3]}` : undefined;
     case 50:
@@ -222,7 +235,7 @@ function renderRdata(
     case 29: // LOC (RFC 1876 §2): Zeek prints the encoded size and precisions as numbers
       return len >= 16 ? `LOC:  ${msg[at + 1]} ${msg[at + 2]} ${msg[at + 3]}` : undefined;
     case 35:
-      return len >= 4 ? renderNaptr(msg, view, at, len, name) : undefined;
+      return len >= 4 ? renderNaptr(msg, at, len, name) : undefined;
     case 65534:
       return 'BIND9 signing signal';
     default:
@@ -231,7 +244,7 @@ function renderRdata(
 }
 
 /** NAPTR (RFC 3403 §4.1): order, preference, flags, services and regexp strings, then the replacement name. */
-function renderNaptr(msg: Uint8Array, view: DataView, at: number, len: number, name: (offset: number) => string): string | undefined {
+function renderNaptr(msg: Uint8Array, at: number, len: number, name: (offset: number) => string): string | undefined {
   const strings: string[] = [];
   let p = at + 4;
   for (let i = 0; i < 3; i++) {
@@ -241,5 +254,5 @@ function renderNaptr(msg: Uint8Array, view: DataView, at: number, len: number, n
   }
   const [flags, services, regexp] = strings as [string, string, string];
   const target = [regexp, name(p)].filter((part) => part.length > 0).join(' ');
-  return `NAPTR ${view.getUint16(at)} ${view.getUint16(at + 2)} ${flags} ${services} ${target}`;
+  return `NAPTR ${u16(msg, at)} ${u16(msg, at + 2)} ${flags} ${services} ${target}`;
 }

@@ -16,6 +16,7 @@ import type { AnomalyCode, AnomalyCounter } from '../../core/anomalies.js';
 import type { Event, FlowEvent, Proto, Source } from '../../core/events.js';
 import type { AnalyzerContext, AnalyzerFactory, AppProtocol, ConnectionInfo, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TransportPacket } from '../decode.js';
+import { ConnectionIndex } from './connection-index.js';
 import { StreamReassembler } from './reassembly.js';
 import { TcpEndpoint, TcpState, TOO_LARGE_SEQ_DELTA, unwrap } from './tcp-endpoint.js';
 
@@ -80,6 +81,11 @@ function newSide(): Side {
 
 class Connection {
   readonly info: ConnectionInfo;
+  /** Address bytes of each side (4 or 16), found by the endpoint index. */
+  origAddress: Uint8Array;
+  respAddress: Uint8Array;
+  hash = 0;
+  sameHash: Connection | undefined;
   history = '';
   private histSeen = 0;
   /** Directions that carried a tunnel's packets: 1 originator, 2 responder. */
@@ -110,13 +116,16 @@ class Connection {
   partial = false;
 
   constructor(
-    readonly key: string,
     readonly ipProto: number,
     info: ConnectionInfo,
     readonly start: number,
     source: Source,
+    origAddress: Uint8Array,
+    respAddress: Uint8Array,
   ) {
     this.info = info;
+    this.origAddress = origAddress;
+    this.respAddress = respAddress;
     this.last = start;
     this.firstSource = source;
   }
@@ -166,7 +175,7 @@ interface Expectation {
 
 export class FlowTable {
   /** Lookup by endpoints; activity order is kept in a linked list (a Map iterated after many deletions is slow). */
-  private readonly conns = new Map<string, Connection>();
+  private readonly conns = new ConnectionIndex<Connection>();
   private readonly expected = new Map<string, Expectation>();
   private readonly limits: FlowLimits;
   private readonly anomalies: AnomalyCounter;
@@ -198,7 +207,7 @@ export class FlowTable {
   /** Network time: the largest packet time seen, so it never runs backwards. */
   clock(ts: number, offset: number): number {
     this.currentOffset = offset;
-    if (ts < this.now) this.anomalies.add('pcap.ts_non_monotonic', { offset });
+    if (ts < this.now) this.anomalies.addAt('pcap.ts_non_monotonic', offset);
     else this.now = ts;
     if (this.now - this.lastSweep >= 1) {
       this.lastSweep = this.now;
@@ -218,20 +227,23 @@ export class FlowTable {
       const pairs = p.proto === IPPROTO_ICMP ? ICMP4_PAIRS : ICMP6_PAIRS;
       dport = pairs.get(p.sport) ?? p.dport;
     }
-    const forward = `${p.proto}|${p.src}|${sport}|${p.dst}|${dport}`;
-    let conn = this.conns.get(forward);
+    const hash = this.conns.hash(p.proto, p.addresses, p.addressLength, p.srcAt, sport, p.dstAt, dport);
+    let conn = this.conns.chain(hash);
     let isOrig = true;
-    if (conn === undefined) {
-      const reverse = `${p.proto}|${p.dst}|${dport}|${p.src}|${sport}`;
-      conn = this.conns.get(reverse);
-      if (conn !== undefined) isOrig = false;
+    for (; conn !== undefined; conn = conn.sameHash) {
+      if (conn.ipProto !== p.proto || conn.origAddress.length !== p.addressLength) continue;
+      if (conn.info.src_port === sport && conn.info.dst_port === dport && sameAddress(conn.origAddress, p, p.srcAt) && sameAddress(conn.respAddress, p, p.dstAt)) break;
+      if (conn.info.src_port === dport && conn.info.dst_port === sport && sameAddress(conn.origAddress, p, p.dstAt) && sameAddress(conn.respAddress, p, p.srcAt)) {
+        isOrig = false;
+        break;
+      }
     }
     if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p))) {
       this.finish(conn);
       conn = undefined;
     }
     if (conn === undefined) {
-      ({ conn, isOrig } = this.create(p, sport, dport, forward, ts));
+      ({ conn, isOrig } = this.create(p, sport, dport, hash, ts));
     } else {
       this.listOf(conn).touch(conn);
     }
@@ -254,24 +266,27 @@ export class FlowTable {
     }
   }
 
-  private create(p: TransportPacket, sport: number, dport: number, key: string, ts: number): { conn: Connection; isOrig: boolean } {
+  private create(p: TransportPacket, sport: number, dport: number, hash: number, ts: number): { conn: Connection; isOrig: boolean } {
     if (this.conns.size >= this.limits.max_flows) {
-      this.anomalies.add('flow.evicted', { offset: this.currentOffset });
+      this.anomalies.addAt('flow.evicted', this.currentOffset);
       this.finish(this.oldest()!);
     }
     const flip = this.shouldFlip(p, sport, dport);
     const info: ConnectionInfo = flip
       ? { uid: this.uid(), proto: protoName(p.proto), src_ip: p.dst, src_port: dport, dst_ip: p.src, dst_port: sport }
       : { uid: this.uid(), proto: protoName(p.proto), src_ip: p.src, src_port: sport, dst_ip: p.dst, dst_port: dport };
-    const connKey = flip ? `${p.proto}|${p.dst}|${dport}|${p.src}|${sport}` : key;
-    const conn = new Connection(connKey, p.proto, info, ts, this.source());
+    // Copies: a view would pin the whole capture chunk for the connection's life.
+    const src = new Uint8Array(p.addresses.subarray(p.srcAt, p.srcAt + p.addressLength));
+    const dst = new Uint8Array(p.addresses.subarray(p.dstAt, p.dstAt + p.addressLength));
+    const conn = new Connection(p.proto, info, ts, this.source(), flip ? dst : src, flip ? src : dst);
     conn.partial = p.proto === IPPROTO_TCP && (p.flags & TCP_SYN) === 0;
     if (flip) conn.history += '^';
     if (p.proto === IPPROTO_TCP) {
       conn.tcpOrig = new TcpEndpoint();
       conn.tcpResp = new TcpEndpoint();
     }
-    this.place(conn);
+    this.conns.add(conn, hash);
+    this.listOf(conn).link(conn);
     this.claimExpected(conn, ts);
     return { conn, isOrig: !flip };
   }
@@ -287,11 +302,6 @@ export class FlowTable {
     }
     if (p.proto !== IPPROTO_UDP || p.dst.endsWith('.255') || isMulticast(p.dst)) return false;
     return this.serverPorts.has(sport) && !this.serverPorts.has(dport);
-  }
-
-  private place(conn: Connection): void {
-    this.conns.set(conn.key, conn);
-    this.listOf(conn).link(conn);
   }
 
   private listOf(conn: Connection): ActivityList {
@@ -565,9 +575,8 @@ export class FlowTable {
     [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
     if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
     conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
-    this.conns.delete(conn.key);
-    (conn as { key: string }).key = `${conn.ipProto}|${info.src_ip}|${info.src_port}|${info.dst_ip}|${info.dst_port}`;
-    this.conns.set(conn.key, conn);
+    // The endpoint hash is the same both ways round: only the sides swap.
+    [conn.origAddress, conn.respAddress] = [conn.respAddress, conn.origAddress];
   }
 
   /** The peer of direction `dataIsOrig` acknowledged up to `relAck`: missing bytes below it are a gap. */
@@ -586,7 +595,7 @@ export class FlowTable {
         new StreamReassembler(1, this.limits, {
           deliver: (bytes) => this.deliver(conn, orig, bytes),
           gap: (length) => this.gap(conn, orig, length),
-          anomaly: (code) => this.anomalies.add(code, { offset: this.currentOffset }),
+          anomaly: (code) => this.anomalies.addAt(code, this.currentOffset),
         });
       conn.streams = [make(true), make(false)];
     }
@@ -619,7 +628,7 @@ export class FlowTable {
     const room = this.limits.inspect_depth - side.delivered;
     if (room <= 0) return;
     if (bytes.length > room) {
-      this.anomalies.add('tcp.inspect_depth_reached', { offset: this.currentOffset });
+      this.anomalies.addAt('tcp.inspect_depth_reached', this.currentOffset);
       bytes = bytes.subarray(0, room);
     }
     side.delivered += bytes.length;
@@ -674,7 +683,7 @@ export class FlowTable {
     return {
       conn: conn.info,
       emit: (event) => this.options.emit(event),
-      anomaly: (code: AnomalyCode, detail?: string) => this.anomalies.add(code, { offset: this.currentOffset, detail }),
+      anomaly: (code: AnomalyCode, detail?: string) => this.anomalies.addAt(code, this.currentOffset, detail),
       source: () => this.source(),
       confirm: (service) => {
         if (!conn.partial && !conn.service.includes(service)) conn.service.push(service);
@@ -728,7 +737,7 @@ export class FlowTable {
   }
 
   private finish(conn: Connection): void {
-    this.conns.delete(conn.key);
+    this.conns.remove(conn);
     this.listOf(conn).unlink(conn);
     conn.alive = false;
     if (conn.streams !== undefined) {
@@ -859,6 +868,13 @@ function protoName(proto: number): Proto {
   if (proto === IPPROTO_UDP) return 'udp';
   if (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) return 'icmp';
   return 'unknown';
+}
+
+/** Whether `address` is the packet's address at `at`. */
+function sameAddress(address: Uint8Array, p: TransportPacket, at: number): boolean {
+  const bytes = p.addresses;
+  for (let i = 0; i < address.length; i++) if (address[i] !== bytes[at + i]) return false;
+  return true;
 }
 
 function isMulticast(ip: string): boolean {

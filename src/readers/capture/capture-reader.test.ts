@@ -9,7 +9,8 @@ import type { Event } from '../../core/events.js';
 import { main } from '../../cli/main.js';
 import { APP_PROTOCOLS } from '../../protocols/index.js';
 import { hasSharedData, sharedPath } from '../../../test/shared-data.js';
-import { ethernet, fillChecksums, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, type CaptureRecord } from '../../../test/packets.js';
+import { ethernet, fillChecksums, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, udpFrame, type CaptureRecord } from '../../../test/packets.js';
+import { MAX_RECORD_BYTES } from './framing.js';
 
 const T = 1_700_000_000;
 
@@ -29,6 +30,26 @@ describe('capture reader in the pipeline', () => {
     expect(() => parseConfig({ readers: { pcap: { max_flows: 0 } } })).toThrow(/readers.pcap.max_flows/);
     expect(() => parseConfig({ readers: { pcap: { no_such_limit: 1 } } })).toThrow();
     expect((parseConfig({}).readers.pcap as { max_flows: number }).max_flows).toBe(200_000);
+  });
+});
+
+describe('framing a chunk in slices', () => {
+  it('hands events on every 256 KiB of a large chunk and still reads a record longer than a slice', async () => {
+    // DNS responses (12-byte headers, no records): each one is an event as soon as it is read.
+    const response = Uint8Array.from([0, 1, 0x81, 0x80, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const answer = (port: number, i: number): CaptureRecord => ({ ts: T + i / 1000, data: udpFrame('10.0.0.2', '10.0.0.1', 53, port, response) });
+    // A maximum-size record: a UDP frame padded out to libpcap's 256 KiB record cap.
+    const big = new Uint8Array(MAX_RECORD_BYTES);
+    big.set(udpFrame('10.0.0.2', '10.0.0.1', 53, 21000, response));
+    const records = [...Array.from({ length: 6000 }, (_, i) => answer(10000 + (i % 3), i)), { ts: T + 7, data: big }, answer(30000, 8000)];
+    const file = pcap(records);
+    const { events, health, batches } = await runCapture(file, {}, APP_PROTOCOLS, file.length);
+    expect(health.records).toBe(records.length);
+    expect(health.anomalies.total).toBe(0);
+    expect(events.filter((e) => e.kind === 'dns')).toHaveLength(records.length);
+    expect(flows(events).map((f) => [f.src_port, f.pkts_in])).toEqual([[10000, 2000], [10001, 2000], [10002, 2000], [21000, 1], [30000, 1]]);
+    // The whole file in one chunk: its events come in a batch per slice, not all at once.
+    expect(batches).toBeGreaterThanOrEqual(Math.floor(file.length / (256 * 1024)));
   });
 });
 

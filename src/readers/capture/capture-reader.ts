@@ -11,7 +11,7 @@ import { APP_PROTOCOLS, appProtocols } from '../../protocols/index.js';
 import { appProtocolOptions } from '../../protocols/options.js';
 import type { ByteStream } from '../io/open.js';
 import type { ReadContext, Reader } from '../reader.js';
-import { CaptureFramer, captureFormatOf } from './framing.js';
+import { CaptureFramer, MAX_RECORD_BYTES, captureFormatOf } from './framing.js';
 
 const count = (fallback: number, min = 0) => z.number().int().min(min).default(fallback);
 
@@ -38,6 +38,11 @@ export const captureOptions = z.strictObject({
 });
 
 export type CaptureOptions = z.infer<typeof captureOptions>;
+
+/** Capture bytes framed and decoded between two hand-overs of events. */
+const BATCH_BYTES = 256 * 1024;
+/** Bytes of a chunk joined to the previous chunk's cut-off tail: a whole pcap record at most. */
+const JOIN_BYTES = MAX_RECORD_BYTES + 16;
 
 /** Packets (decoded and run through the flow table) into events; shared by the reader and `exfilscope logs`. */
 export async function* captureEvents(
@@ -88,22 +93,43 @@ export async function* captureEvents(
       ({ linktype, data } = packet.inner);
     }
   });
-  let leftover: Buffer = Buffer.alloc(0);
   let base = 0;
-  try {
-    for await (const chunk of stream) {
-      const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-      const buf = leftover.length === 0 ? piece : Buffer.concat([leftover, piece]);
-      const used = framer.parse(buf, base);
-      // Copy the tail so a small leftover does not pin the whole chunk.
-      leftover = used === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(used));
-      base += used;
-      health.bytes = base;
+  /**
+   * Frames `buf` (input from offset `base`) a slice at a time, each slice's events handed on at once: small
+   * batches are garbage before the next young-generation collection instead of being promoted. Returns
+   * the bytes consumed (whole units) and advances `base` past them.
+   */
+  function* frame(buf: Buffer): Generator<Event[], number> {
+    let used = 0;
+    for (;;) {
+      const end = Math.min(buf.length, used + BATCH_BYTES);
+      let n = framer.parse(buf.subarray(used, end), base + used);
+      if (n === 0 && end < buf.length) n = framer.parse(buf.subarray(used), base + used); // a unit longer than a slice
+      used += n;
+      health.bytes = base + used;
       health.records = framer.records;
       if (batch.length > 0) {
         yield batch;
         batch = [];
       }
+      if (n === 0 || used === buf.length) break;
+    }
+    base += used;
+    return used;
+  }
+  let leftover: Buffer = Buffer.alloc(0);
+  try {
+    for await (const chunk of stream) {
+      let rest = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      if (leftover.length > 0) {
+        // The unit cut at the chunk boundary is completed from the head of this chunk: only that much is
+        // copied, not the whole chunk (unless the unit is longer than the head).
+        const joined = yield* frame(Buffer.concat([leftover, rest.subarray(0, JOIN_BYTES)]));
+        rest = joined > leftover.length ? rest.subarray(joined - leftover.length) : Buffer.concat([leftover.subarray(joined), rest]);
+      }
+      const used = yield* frame(rest);
+      // Copy the tail so a small leftover does not pin the whole chunk.
+      leftover = Buffer.from(rest.subarray(used));
     }
     const note = framer.finish(leftover.length, base);
     if (note !== undefined) health.notes.push(note);

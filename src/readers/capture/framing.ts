@@ -26,6 +26,7 @@ export interface CapturedPacket {
   bigEndian: boolean;
 }
 
+/** Called with each record; the object is reused for the next record, so a sink copies what it keeps. */
 type Sink = (packet: CapturedPacket) => void;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -67,6 +68,7 @@ export class CaptureFramer {
   // pcapng state
   private interfaces: Interface[] = [];
   private sawSection = false;
+  private readonly record: CapturedPacket = { ts: 0, linktype: 0, wireLength: 0, data: new Uint8Array(0), offset: 0, bigEndian: false };
   records = 0;
 
   constructor(
@@ -125,14 +127,7 @@ export class CaptureFramer {
         this.anomalies.add('pcap.invalid_record_header', { offset: base + pos, detail: `caplen ${caplen}, len ${wire}` });
       } else {
         if (frac >= this.pcapFractionPerSecond) this.anomalies.add('pcap.bad_timestamp', { offset: base + pos });
-        this.sink({
-          ts: sec + frac / this.pcapFractionPerSecond,
-          linktype: this.pcapLinktype,
-          wireLength: wire,
-          data: buf.subarray(pos + 16, pos + 16 + caplen),
-          offset: base + pos,
-          bigEndian: !little,
-        });
+        this.deliver(sec + frac / this.pcapFractionPerSecond, this.pcapLinktype, wire, view(buf, pos + 16, caplen), base + pos, !little);
       }
       pos += 16 + caplen;
     }
@@ -242,15 +237,27 @@ export class CaptureFramer {
       return this.anomalies.add('pcapng.invalid_record_header', { offset, detail: `caplen ${caplen}` });
     }
     if (wire < caplen) this.anomalies.add('pcapng.invalid_record_header', { offset, detail: `caplen ${caplen} > len ${wire}` });
-    this.sink({
-      ts: iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond),
-      linktype: iface.linktype,
-      wireLength: Math.max(wire, caplen),
-      data: body.subarray(dataAt, dataAt + caplen),
-      offset,
-      bigEndian: !this.little,
-    });
+    this.deliver(iface.offsetSeconds + timestampSeconds(hi, lo, iface.unitsPerSecond), iface.linktype, Math.max(wire, caplen), view(body, dataAt, caplen), offset, !this.little);
   }
+
+  private deliver(ts: number, linktype: number, wireLength: number, data: Uint8Array, offset: number, bigEndian: boolean): void {
+    const record = this.record;
+    record.ts = ts;
+    record.linktype = linktype;
+    record.wireLength = wireLength;
+    record.data = data;
+    record.offset = offset;
+    record.bigEndian = bigEndian;
+    this.sink(record);
+  }
+}
+
+/**
+ * A packet's bytes as a plain Uint8Array view: cheaper to make and to cut than a Buffer, and its `slice`
+ * copies (Buffer's does not), so a decoder keeping a slice never pins the whole input chunk.
+ */
+function view(buf: Buffer, at: number, length: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + at, length);
 }
 
 /** A 64-bit pcapng timestamp in `units` per second, without losing precision past 2^53. */
