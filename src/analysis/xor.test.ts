@@ -44,3 +44,34 @@ describe('repeating-key XOR on patterns', () => {
     expect(Buffer.from(found!.key).toString()).toBe('S3cr3tK');
   });
 });
+
+describe('repeating-key XOR at the text-ratio threshold', () => {
+  // The ASCII text of plain.txt (2873 bytes), XOR-ed with an 8-byte key after `damaged` bytes spread over
+  // every key column got their high bit set: the decryption keeps n − damaged text bytes.
+  const prose = text.filter((b) => b >= 0x20 && b < 0x7f);
+  const n = prose.length;
+  const key = Buffer.from('Kq7#zP2m');
+  const damage = (positions: number[]): Uint8Array => {
+    const plain = new Uint8Array(prose);
+    for (const at of positions) plain[at]! |= 0x80;
+    return xor(plain, key);
+  };
+  const spread = (count: number): number[] => Array.from({ length: count }, (_, d) => (d * 33) % n);
+  // The most non-text bytes a decryption may hold and still be ≥ 97 % text.
+  let allowed = 0;
+  while ((n - (allowed + 1)) / n >= 0.97) allowed++;
+
+  it('accepts the key while at least 97 % of the decryption is text, and not one byte below', () => {
+    expect(allowed).toBe(86);
+    const found = recoverXorKey(damage(spread(allowed)));
+    expect(Buffer.from(found!.key).toString()).toBe('Kq7#zP2m');
+    expect(found!.textRatio).toBe((n - allowed) / n);
+    expect(recoverXorKey(damage(spread(allowed + 1)))).toBeUndefined();
+  });
+
+  it('gives up when the first key column alone holds too much non-text', () => {
+    const firstColumn = Array.from({ length: allowed + 1 }, (_, d) => d * 8);
+    expect(recoverXorKey(damage(firstColumn))).toBeUndefined();
+    expect(Buffer.from(recoverXorKey(damage(firstColumn.slice(1)))!.key).toString()).toBe('Kq7#zP2m');
+  });
+});

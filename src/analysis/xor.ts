@@ -48,7 +48,16 @@ export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAU
   if (maxLen < 1 || isPeriodic(data, 2 * options.maxKeyLength)) return undefined;
   const keyLength = likeliestKeyLength(data, maxLen);
   const key = new Uint8Array(keyLength);
-  for (let col = 0; col < keyLength; col++) key[col] = bestColumnKey(data, col, keyLength);
+  const column = new ColumnHistogram();
+  let nonText = 0;
+  for (let col = 0; col < keyLength; col++) {
+    column.of(data, col, keyLength);
+    key[col] = column.mostTextLikeKey();
+    // The decrypted text ratio can only fall as more columns are counted: once it is below the
+    // threshold no key can pass, so the remaining columns are not searched.
+    nonText += column.nonTextUnder(key[col]!);
+    if ((data.length - nonText) / data.length < options.minTextRatio) return undefined;
+  }
   if (key.every((b) => b === 0)) return undefined;
   const plain = new Uint8Array(data.length);
   let text = 0;
@@ -78,14 +87,14 @@ function likeliestKeyLength(data: Uint8Array, maxLen: number): number {
   for (let len = 1; len <= maxLen; len++) {
     let ic = 0;
     for (let col = 0; col < len; col++) {
-      counts.fill(0);
+      // Σ c·(c−1) over the byte counts, accumulated as each count grows (c → c+1 adds 2c).
+      let pairs = 0;
       let n = 0;
       for (let i = col; i < data.length; i += len) {
-        counts[data[i]!]!++;
+        pairs += 2 * counts[data[i]!]!++;
         n++;
       }
-      let pairs = 0;
-      for (let b = 0; b < 256; b++) pairs += counts[b]! * (counts[b]! - 1);
+      for (let i = col; i < data.length; i += len) counts[data[i]!] = 0;
       ic += n > 1 ? pairs / (n * (n - 1)) : 0;
     }
     const score = ic / len;
@@ -96,20 +105,48 @@ function likeliestKeyLength(data: Uint8Array, maxLen: number): number {
   return index + 1;
 }
 
-function bestColumnKey(data: Uint8Array, col: number, len: number): number {
-  const counts = new Uint32Array(256);
-  for (let i = col; i < data.length; i += len) counts[data[i]!]!++;
-  let bestKey = 0;
-  let bestScore = -Infinity;
-  for (let k = 0; k < 256; k++) {
-    let score = 0;
-    for (let b = 0; b < 256; b++) if (counts[b]! > 0) score += counts[b]! * TEXT_SCORE[b ^ k]!;
-    if (score > bestScore) {
-      bestScore = score;
-      bestKey = k;
+/** Byte counts of one key column, with the list of values present so a key search touches only those. */
+class ColumnHistogram {
+  private readonly counts = new Uint32Array(256);
+  private readonly values = new Uint8Array(256);
+  private distinct = 0;
+
+  of(data: Uint8Array, col: number, stride: number): void {
+    for (let v = 0; v < this.distinct; v++) this.counts[this.values[v]!] = 0;
+    this.distinct = 0;
+    for (let i = col; i < data.length; i += stride) {
+      const b = data[i]!;
+      if (this.counts[b]!++ === 0) this.values[this.distinct++] = b;
     }
   }
-  return bestKey;
+
+  /** The key byte that makes the column most text-like; the lowest of equals. */
+  mostTextLikeKey(): number {
+    let bestKey = 0;
+    let bestScore = -Infinity;
+    for (let k = 0; k < 256; k++) {
+      let score = 0;
+      for (let v = 0; v < this.distinct; v++) {
+        const b = this.values[v]!;
+        score += this.counts[b]! * TEXT_SCORE[b ^ k]!;
+      }
+      if (score > bestScore) {
+        bestScore = score;
+        bestKey = k;
+      }
+    }
+    return bestKey;
+  }
+
+  /** Bytes of the column that are not text once XOR-ed with `k`. */
+  nonTextUnder(k: number): number {
+    let n = 0;
+    for (let v = 0; v < this.distinct; v++) {
+      const b = this.values[v]!;
+      if (IS_TEXT_BYTE[b ^ k] === 0) n += this.counts[b]!;
+    }
+    return n;
+  }
 }
 
 /**
@@ -119,9 +156,15 @@ function bestColumnKey(data: Uint8Array, col: number, len: number): number {
  */
 function isPeriodic(data: Uint8Array, maxPeriod: number): boolean {
   for (let p = 1; p <= maxPeriod && p * 2 <= data.length; p++) {
+    // Periodic at p when more than half the pairs match; counting stops once half of them differ.
+    const half = 0.5 * (data.length - p);
     let same = 0;
-    for (let i = p; i < data.length; i++) if (data[i] === data[i - p]) same++;
-    if (same > 0.5 * (data.length - p)) return true;
+    let differ = 0;
+    for (let i = p; i < data.length && differ < half; i++) {
+      if (data[i] === data[i - p]) same++;
+      else differ++;
+    }
+    if (same > half) return true;
   }
   return false;
 }
