@@ -108,8 +108,9 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       const uri = event.uri ?? '';
       const bodyLength = event.request_body_len ?? event.request_body?.total ?? 0;
       if (!(uri.length > o.min_uri_length || bodyLength > o.min_body_length)) return;
-      const uriRun = longestRun(uri, BASE64_ALPHABET).length;
-      const bodyRun = event.request_body === undefined ? 0 : longestRun(event.request_body.bytes, BASE64_ALPHABET).length;
+      // Runs shorter than the threshold do not matter, so the scans may skip them.
+      const uriRun = longestRun(uri, BASE64_ALPHABET, o.min_base64_run).length;
+      const bodyRun = event.request_body === undefined ? 0 : longestRun(event.request_body.bytes, BASE64_ALPHABET, o.min_base64_run).length;
       const run = Math.max(uriRun, bodyRun);
       if (run < o.min_base64_run) return;
       const risk = bodyLength > o.high_risk_body_length ? 9 : bodyLength > o.min_body_length ? 8 : o.uri_only_risk;
