@@ -3,6 +3,7 @@
 // (RFC 4880 §6.2) — found and decoded by single-pass scanners over a 256-entry class table. No regular
 // expressions touch attacker bytes; every pass is linear and reports the bytes it touched to a WorkMeter
 // so callers (and tests) can bound the total cost.
+import type { ByteCounts } from './stats.js';
 
 export type RunEncoding = 'base64' | 'base64url' | 'base32' | 'hex';
 export type EncodingLayer = RunEncoding | 'percent' | 'quoted-printable' | 'pgp-armor';
@@ -190,11 +191,17 @@ const B32_VALUE: Int8Array = (() => {
   return t;
 })();
 
+const HEX_VALUE: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    t['0123456789abcdef'.charCodeAt(i)] = i;
+    t['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return t;
+})();
+
 function hexValue(b: number): number {
-  if (b >= 0x30 && b <= 0x39) return b - 0x30;
-  const l = b | 0x20;
-  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
-  return -1;
+  return HEX_VALUE[b]!;
 }
 
 function decodeHex(bytes: Uint8Array, start: number, end: number, limit: number): Uint8Array {
@@ -213,6 +220,17 @@ function decodeHex(bytes: Uint8Array, start: number, end: number, limit: number)
     }
   }
   return out.subarray(0, n);
+}
+
+/** Soft line breaks that mark a body as quoted-printable whatever its count of `=XX` escapes. */
+export const QP_MIN_SOFT_BREAKS = 2;
+
+/**
+ * Whether `%XX` or `=XX` escapes can number `minEscapes`, or soft breaks `QP_MIN_SOFT_BREAKS`, judged from
+ * the byte counts alone: each needs a `%` or `=` of its own. False means `countEscapes` would find fewer.
+ */
+export function mayHoldEscapes(counts: ByteCounts, minEscapes: number): boolean {
+  return counts.count(0x25) >= minEscapes || counts.count(0x3d) >= Math.min(QP_MIN_SOFT_BREAKS, minEscapes);
 }
 
 /** Counts `%XX` escapes (RFC 3986) and `=XX` / soft line breaks (RFC 2045 quoted-printable) in one pass. */
@@ -291,6 +309,14 @@ export function decodeQuotedPrintable(bytes: Uint8Array, meter: WorkMeter): Uint
 }
 
 const ARMOR_BEGIN = [...'-----BEGIN PGP MESSAGE-----'].map((c) => c.charCodeAt(0));
+
+/** False when some byte of the armour line is rarer in the input than in the line: `dearmor` would find nothing. */
+export function mayHoldArmor(counts: ByteCounts): boolean {
+  const needed = new Map<number, number>();
+  for (const b of ARMOR_BEGIN) needed.set(b, (needed.get(b) ?? 0) + 1);
+  for (const [b, n] of needed) if (counts.count(b) < n) return false;
+  return true;
+}
 
 /**
  * The binary body of the first ASCII-armoured PGP message: armour headers end at the first empty line,
