@@ -21,7 +21,7 @@ import {
 } from './encodings.js';
 import { blockAlignment, cipherFingerprint, type CipherFingerprint } from './fingerprints.js';
 import { identifyFormat, type Format } from './magic.js';
-import { ContentStats, type ByteCounts, type StatsSummary } from './stats.js';
+import { measure, type ByteCounts, type StatsSummary } from './stats.js';
 import { recoverXorKey, XOR_DEFAULTS } from './xor.js';
 
 export type Verdict = 'ciphertext' | 'compressed' | 'media' | 'binary' | 'text' | 'too-short';
@@ -88,12 +88,6 @@ export function classify(
   bytes: Uint8Array, completeLength: number | undefined, options: InspectOptions = INSPECT_DEFAULTS, meter = new WorkMeter(),
 ): Classification {
   return classifyMeasured(bytes, measure(bytes).summary(), completeLength, options, meter);
-}
-
-function measure(bytes: Uint8Array): ContentStats {
-  const measured = new ContentStats();
-  measured.add(bytes);
-  return measured;
 }
 
 function classifyMeasured(

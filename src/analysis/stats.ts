@@ -63,6 +63,18 @@ export class ContentStats implements ByteCounts {
     this.repeats = repeats;
   }
 
+  /** Starts a new stream, keeping the tables (so one instance can measure many buffers without allocating). */
+  reset(): void {
+    this.counts.fill(0);
+    this.lastSeen.fill(0);
+    this.n = 0;
+    this.first = 0;
+    this.last = 0;
+    this.uv = 0;
+    this.recent = 0;
+    this.repeats = 0;
+  }
+
   get length(): number {
     return this.n;
   }
@@ -99,9 +111,19 @@ export interface StatsSummary {
 
 /** Statistics of one buffer in one call. */
 export function statsOf(bytes: Uint8Array): StatsSummary {
-  const s = new ContentStats();
-  s.add(bytes);
-  return s.summary();
+  return measure(bytes).summary();
+}
+
+const scratch = new ContentStats();
+
+/**
+ * The byte counts and statistics of one buffer, in a shared instance: valid until the next call (content
+ * inspection is synchronous, and this spares a 16 KiB table per buffer measured).
+ */
+export function measure(bytes: Uint8Array): ContentStats {
+  scratch.reset();
+  scratch.add(bytes);
+  return scratch;
 }
 
 export const IS_TEXT_BYTE: Uint8Array = (() => {
