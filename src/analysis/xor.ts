@@ -45,7 +45,7 @@ const TEXT_SCORE: Int8Array = (() => {
 export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAULTS): XorKey | undefined {
   const data = bytes.subarray(0, options.maxSample);
   const maxLen = Math.min(options.maxKeyLength, Math.floor(data.length / options.minColumn));
-  if (maxLen < 1 || isPeriodic(data, 2 * options.maxKeyLength)) return undefined;
+  if (maxLen < 1) return undefined;
   const keyLength = likeliestKeyLength(data, maxLen);
   const key = new Uint8Array(keyLength);
   const column = new ColumnHistogram();
@@ -58,19 +58,27 @@ export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAU
     nonText += column.nonTextUnder(key[col]!);
     if ((data.length - nonText) / data.length < options.minTextRatio) return undefined;
   }
-  if (key.every((b) => b === 0)) return undefined;
+  // Every test here only rejects, so their order cannot change the answer: the periodicity test comes
+  // after the key search because binary that is no XOR-ed text is mostly rejected by then, cheaply.
+  if (key.every((b) => b === 0) || isPeriodic(data, 2 * options.maxKeyLength)) return undefined;
   const plain = new Uint8Array(data.length);
+  const seen = new Uint8Array(256);
   let text = 0;
   let letters = 0;
+  let distinct = 0;
   for (let i = 0; i < data.length; i++) {
     const p = data[i]! ^ key[i % keyLength]!;
     plain[i] = p;
     text += IS_TEXT_BYTE[p]!;
     if (TEXT_SCORE[p]! >= 3) letters++;
+    if (seen[p] === 0) {
+      seen[p] = 1;
+      distinct++;
+    }
   }
   const textRatio = text / data.length;
   // Text is mostly letters, digits and spaces; one repeated byte "decrypts" to spaces but is no message.
-  if (textRatio < options.minTextRatio || letters < data.length * 0.6 || new Set(plain).size < 8) return undefined;
+  if (textRatio < options.minTextRatio || letters < data.length * 0.6 || distinct < 8) return undefined;
   let preview = '';
   for (let i = 0; i < Math.min(48, plain.length); i++) preview += IS_TEXT_BYTE[plain[i]!] === 1 && plain[i]! >= 0x20 ? String.fromCharCode(plain[i]!) : '.';
   return { key: shortestPeriod(key), textRatio, preview };
@@ -88,13 +96,13 @@ function likeliestKeyLength(data: Uint8Array, maxLen: number): number {
     let ic = 0;
     for (let col = 0; col < len; col++) {
       // Σ c·(c−1) over the byte counts, accumulated as each count grows (c → c+1 adds 2c).
+      counts.fill(0);
       let pairs = 0;
       let n = 0;
       for (let i = col; i < data.length; i += len) {
         pairs += 2 * counts[data[i]!]!++;
         n++;
       }
-      for (let i = col; i < data.length; i += len) counts[data[i]!] = 0;
       ic += n > 1 ? pairs / (n * (n - 1)) : 0;
     }
     const score = ic / len;
