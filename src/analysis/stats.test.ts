@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ContentStats, expectedRandomEntropy, statsOf } from './stats.js';
+import { ContentStats, expectedRandomEntropy, measure, statsOf } from './stats.js';
 import { keystream } from './testdata/random.js';
 
 const text = readFileSync(new URL('./testdata/plain.txt', import.meta.url));
@@ -50,6 +50,18 @@ describe('content statistics', () => {
     expect(s.mean).toBe(sum / n);
     expect(s.serialCorrelation).toBe((n * products - sum * sum) / (n * sumSq - sum * sum));
     expect(s.printableRatio).toBe(data.filter((b) => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13).length / n);
+  });
+
+  it('measures each buffer afresh in the shared table: nothing of the previous buffer remains', () => {
+    const fresh = (bytes: Uint8Array): unknown => {
+      const s = new ContentStats();
+      s.add(bytes);
+      return s.summary();
+    };
+    const second = new Uint8Array(text.subarray(0, 500));
+    measure(text);
+    expect(measure(second).summary()).toEqual(fresh(second));
+    expect(measure(second).count(0x20)).toBe(second.filter((b) => b === 0x20).length);
   });
 
   it('counts repeated trigrams: none in three bytes, one in a repeated three-byte pattern', () => {
