@@ -66,6 +66,10 @@ export interface RunOptions {
 export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: WorkMeter): EncodedRun[] {
   meter.units += bytes.length;
   const runs: EncodedRun[] = [];
+  const jwt = new JwtChain();
+  const separator = options.slashSeparates === true ? 0x2f : -1;
+  const n = bytes.length;
+  // The state of the current run lives in locals (this loop reads every byte of every text sample).
   let start = -1;
   let chars = 0;
   let lineChars = 0;
@@ -73,37 +77,11 @@ export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: W
   let pads = 0;
   let lastAlphabetEnd = 0;
   let inBreak = false;
-  const separator = options.slashSeparates === true ? 0x2f : -1;
-  let previousJwtHead = -1; // end of a run starting with `eyJ` that stopped at a '.'
-  let jwtPart = 0;
-
-  const close = (end: number): void => {
-    if (start < 0) return;
-    const isJwtHead = chars >= 3 && bytes[start] === 0x65 && bytes[start + 1] === 0x79 && bytes[start + 2] === 0x4a;
-    const followsJwt = previousJwtHead >= 0 && start === previousJwtHead + 1 && jwtPart > 0 && jwtPart < 3;
-    const stopsAtDot = bytes[end] === 0x2e;
-    if (isJwtHead && stopsAtDot) {
-      previousJwtHead = end;
-      jwtPart = 1;
-    } else if (followsJwt) {
-      jwtPart++;
-      previousJwtHead = stopsAtDot ? end : -1;
-    } else {
-      previousJwtHead = -1;
-      jwtPart = 0;
-    }
-    if (chars >= options.minRun) {
-      runs.push({ encoding: encodingOf(mask, chars, pads), start, end: lastAlphabetEnd, chars, jwt: isJwtHead || followsJwt });
-    }
-    start = -1;
-  };
-
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    const c = b === separator ? 0 : CLASS[b]!;
-    if (c & ALPHABET) {
+  for (let i = 0; i <= n; i++) {
+    const b = i < n ? bytes[i]! : -1; // one step past the end closes the last run
+    const c = b < 0 || b === separator ? 0 : CLASS[b]!;
+    if (c & ALPHABET && !(start >= 0 && pads > 0)) {
       inBreak = false;
-      if (start >= 0 && pads > 0) close(i); // padding ends a run
       if (start < 0) {
         start = i;
         chars = 0;
@@ -121,13 +99,40 @@ export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: W
     } else if (c & BREAK && start >= 0 && (lineChars >= MIN_WRAPPED_LINE || inBreak)) {
       lineChars = 0;
       inBreak = true;
-    } else {
-      close(i);
+    } else if (start >= 0) {
+      const isJwtPart = jwt.next(bytes, start, i, chars);
+      if (chars >= options.minRun) runs.push({ encoding: encodingOf(mask, chars, pads), start, end: lastAlphabetEnd, chars, jwt: isJwtPart });
+      start = -1;
+      if (c & ALPHABET) i--; // padding ended the run: this character starts the next one
     }
   }
-  close(bytes.length);
   runs.sort((a, b) => b.chars - a.chars || a.start - b.start);
   return runs.slice(0, options.maxRuns);
+}
+
+/** Follows `header.payload.signature`: a run starting `eyJ` that stops at a dot, and the two runs right after it. */
+class JwtChain {
+  /** End of the last run of a chain that stopped at a dot, or −1. */
+  private previousEnd = -1;
+  private part = 0;
+
+  /** Takes the next run, `bytes[start, end)` with `chars` alphabet characters; true when it is part of a JWT. */
+  next(bytes: Uint8Array, start: number, end: number, chars: number): boolean {
+    const isHead = chars >= 3 && bytes[start] === 0x65 && bytes[start + 1] === 0x79 && bytes[start + 2] === 0x4a;
+    const follows = this.previousEnd >= 0 && start === this.previousEnd + 1 && this.part > 0 && this.part < 3;
+    const stopsAtDot = bytes[end] === 0x2e;
+    if (isHead && stopsAtDot) {
+      this.previousEnd = end;
+      this.part = 1;
+    } else if (follows) {
+      this.part++;
+      this.previousEnd = stopsAtDot ? end : -1;
+    } else {
+      this.previousEnd = -1;
+      this.part = 0;
+    }
+    return isHead || follows;
+  }
 }
 
 function encodingOf(mask: number, chars: number, pads: number): RunEncoding {
