@@ -9,6 +9,7 @@ import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
 import type { HttpEvent } from '../../core/events.js';
 import { inspect } from '../../analysis/inspect.js';
+import { inspectSample } from '../../analysis/sample-inspection.js';
 import { BASE64_ALPHABET, longestRun } from '../../analysis/runs.js';
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import type { Detector, DetectorSpec } from '../detector.js';
@@ -59,7 +60,7 @@ interface Group {
  */
 function decodesToBenign(event: HttpEvent): boolean {
   const found = event.request_body !== undefined
-    ? inspect(event.request_body.bytes, event.request_body.total)
+    ? inspectSample(event.request_body)
     : inspect(Buffer.from(event.uri ?? '', 'latin1'), undefined, undefined, { uri: true });
   return found.verdict === 'compressed' || found.verdict === 'media' || (found.verdict === 'text' && found.layers.length > 0);
 }
