@@ -17,11 +17,19 @@ export interface SplitName {
 export function splitName(name: string): SplitName {
   const lower = name.toLowerCase();
   const trimmed = lower.endsWith('.') ? lower.slice(0, -1) : lower;
-  const labels = trimmed.split('.');
-  let keep = 2;
-  const tld = labels[labels.length - 1] ?? '';
-  const second = labels[labels.length - 2] ?? '';
-  if (labels.length >= 3 && tld.length === 2 && GENERIC_SECOND_LEVEL.has(second)) keep = 3;
-  if (labels.length <= keep) return { registered: trimmed, subdomain: '' };
-  return { registered: labels.slice(-keep).join('.'), subdomain: labels.slice(0, -keep).join('.') };
+  // Found from the right by the dots that separate the last labels: no array of every label per query.
+  const beforeTld = dotBefore(trimmed, trimmed.length);
+  const beforeSecond = dotBefore(trimmed, beforeTld);
+  if (beforeSecond < 0) return { registered: trimmed, subdomain: '' };
+  const tld = trimmed.slice(beforeTld + 1);
+  const second = trimmed.slice(beforeSecond + 1, beforeTld);
+  const countryCode = tld.length === 2 && GENERIC_SECOND_LEVEL.has(second);
+  const cut = countryCode ? dotBefore(trimmed, beforeSecond) : beforeSecond;
+  if (cut < 0) return { registered: trimmed, subdomain: '' };
+  return { registered: trimmed.slice(cut + 1), subdomain: trimmed.slice(0, cut) };
+}
+
+/** The index of the last dot before `end` in `text`, or −1. */
+function dotBefore(text: string, end: number): number {
+  return end <= 0 ? -1 : text.lastIndexOf('.', end - 1);
 }
