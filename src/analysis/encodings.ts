@@ -89,10 +89,20 @@ export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: W
         mask = 0xff;
         pads = 0;
       }
+      // The rest of this line of alphabet characters, in a tight loop: most of a long run is here.
       mask &= c;
-      chars++;
-      lineChars++;
-      lastAlphabetEnd = i + 1;
+      let end = i + 1;
+      while (end < n) {
+        const next = bytes[end]!;
+        const d = next === separator ? 0 : CLASS[next]!;
+        if ((d & ALPHABET) === 0) break;
+        mask &= d;
+        end++;
+      }
+      chars += end - i;
+      lineChars += end - i;
+      lastAlphabetEnd = end;
+      i = end - 1;
     } else if (c & PAD && start >= 0) {
       pads++;
       lastAlphabetEnd = i + 1;
