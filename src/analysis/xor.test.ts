@@ -69,6 +69,23 @@ describe('repeating-key XOR at the text-ratio threshold', () => {
     expect(recoverXorKey(damage(spread(allowed + 1)))).toBeUndefined();
   });
 
+  it('keeps a key whose bytes mix high and low bit 7, damaged up to the limit (bit 7 repeats only with the key)', () => {
+    const mixed = new Uint8Array([0x80, 0x01, 0xff, 0x42, 0x9c, 0x37, 0xc5]);
+    const plain = new Uint8Array(prose);
+    for (const at of spread(allowed)) plain[at]! |= 0x80;
+    const found = recoverXorKey(xor(plain, mixed));
+    expect(found!.key).toEqual(mixed);
+    expect(found!.textRatio).toBe((n - allowed) / n);
+  });
+
+  it('rejects binary whose bit 7 follows no key period, and ciphertext', () => {
+    // Text with bit 7 set at random on 1 byte in 6: no period up to 32 keeps bit 7 steady enough.
+    const noise = keystream(n, 'bit7');
+    const scrambled = new Uint8Array(prose).map((b, i) => (noise[i]! < 43 ? b | 0x80 : b));
+    expect(recoverXorKey(xor(scrambled, key))).toBeUndefined();
+    expect(recoverXorKey(keystream(4096, 'binary'))).toBeUndefined();
+  });
+
   it('gives up when the first key column alone holds too much non-text', () => {
     const firstColumn = Array.from({ length: allowed + 1 }, (_, d) => d * 8);
     expect(recoverXorKey(damage(firstColumn))).toBeUndefined();

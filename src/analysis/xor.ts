@@ -45,7 +45,7 @@ const TEXT_SCORE: Int8Array = (() => {
 export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAULTS): XorKey | undefined {
   const data = bytes.subarray(0, options.maxSample);
   const maxLen = Math.min(options.maxKeyLength, Math.floor(data.length / options.minColumn));
-  if (maxLen < 1) return undefined;
+  if (maxLen < 1 || !highBitRepeats(data, maxLen, options.minTextRatio)) return undefined;
   const keyLength = likeliestKeyLength(data, maxLen);
   const key = new Uint8Array(keyLength);
   const column = new ColumnHistogram();
@@ -82,6 +82,23 @@ export function recoverXorKey(bytes: Uint8Array, options: XorOptions = XOR_DEFAU
   let preview = '';
   for (let i = 0; i < Math.min(48, plain.length); i++) preview += IS_TEXT_BYTE[plain[i]!] === 1 && plain[i]! >= 0x20 ? String.fromCharCode(plain[i]!) : '.';
   return { key: shortestPeriod(key), textRatio, preview };
+}
+
+/**
+ * Text has bit 7 clear, so under a repeating key of length L bit 7 of the ciphertext equals bit 7 of the
+ * byte L further on wherever both decrypt to text: the pairs that differ all touch a non-text byte, and each
+ * non-text byte is in at most two pairs. A key passes only if it leaves at most (1 − minTextRatio)·n bytes
+ * non-text (+1 here against rounding), so when no length up to `maxLen` has at most twice that many
+ * differing pairs, no key can pass. This rejects most binary data in a fraction of the key search's cost.
+ */
+function highBitRepeats(data: Uint8Array, maxLen: number, minTextRatio: number): boolean {
+  const allowed = 2 * (Math.floor((1 - minTextRatio) * data.length) + 1);
+  for (let len = 1; len <= maxLen; len++) {
+    let differ = 0;
+    for (let i = len; i < data.length && differ <= allowed; i++) differ += (data[i]! ^ data[i - len]!) >>> 7;
+    if (differ <= allowed) return true;
+  }
+  return false;
 }
 
 /**
