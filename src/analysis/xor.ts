@@ -1,6 +1,7 @@
 // Repeating-key XOR: find the key length from the index of coincidence of the key-length columns, then
 // recover each key byte as the one that makes its column most text-like. Succeeds when the plaintext is
-// text (the only case where a key can be checked); cost is O(maxKeyLength · n + 256 · n) on a capped sample.
+// text (the only case where a key can be checked); cost is O(maxKeyLength · n) on a capped sample, and
+// binary that no key could turn into text is mostly rejected after a cheap test of bit 7.
 import { IS_TEXT_BYTE } from './stats.js';
 
 export interface XorKey {
