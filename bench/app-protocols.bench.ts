@@ -17,6 +17,7 @@ function context(dst_port: number, proto: 'tcp' | 'udp'): { ctx: AnalyzerContext
     anomaly: () => {},
     source: () => ({ reader: 'bench', path: 'memory' }),
     confirm: () => {},
+    flip: () => {},
     expect: () => {},
   };
   return { ctx, events: () => events };

@@ -22,6 +22,13 @@ export interface AnalyzerContext {
   /** Marks the connection as this service (fills conn.log `service`), once the protocol is confirmed. */
   confirm(service: string): void;
   /**
+   * The originator turned out to be the server (Zeek's FlipRoles, as its DNS analyzer does when a
+   * connection's first message is a response): the roles swap, `conn` included, and history gains `^`.
+   * A multicast responder is never made the originator, and a TCP connection whose streams are being
+   * reassembled is not turned (their deliveries keep the direction they started with).
+   */
+  flip(): void;
+  /**
    * Announces a connection the analyzer expects (an FTP data channel from PORT/PASV/EPSV/EPRT): when a
    * connection to `dst_ip:dst_port` (from `src_ip`, if given) starts before `until`, it is handed to `create`.
    */

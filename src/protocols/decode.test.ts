@@ -45,6 +45,16 @@ describe('link layers', () => {
     expect(Buffer.from(packet!.payload).toString()).toBe('abc');
   });
 
+  it('decodes IP behind an 802.3 length and LLC/SNAP header, and skips other LLC frames (Zeek\'s Traces/snap-tcp.pcap)', () => {
+    const syn = Uint8Array.from(Buffer.from('66778899aabb0011223344550030aaaa03000000080045000028000100004006f77bc0a80101c0a8010230390050000000640000000050022000dba10000', 'hex'));
+    const ctx = context();
+    expect(decodeLink(1, syn, ctx)).toMatchObject({ src: '192.168.1.1', dst: '192.168.1.2', proto: 6, sport: 12345, dport: 80, flags: 0x02 });
+    const stp = syn.slice();
+    stp.set([0x42, 0x42, 0x03], 14);
+    expect(decodeLink(1, stp, ctx)).toBeUndefined();
+    expect(ctx.anomalies.total).toBe(0);
+  });
+
   it('decodes IPv6 (229) through hop-by-hop and destination options to UDP', () => {
     const packet = decodeLink(229, ipv6(v6src, v6dst, 17, udpDatagram(53, 5353, 'q'), [[0, new Uint8Array(6)], [60, new Uint8Array(14)]]), context());
     expect(packet).toMatchObject({ src: '2001:db8::1', dst: '2001:db8::2', proto: 17, sport: 53, dport: 5353, payloadLength: 1 });
@@ -166,5 +176,95 @@ describe('IPv4 and IPv6 fragments', () => {
     expect(decodeLink(229, ipv6(v6src, v6dst, 17, whole.subarray(0, 16), [[44, fragHeader(0, true)]]), ctx)).toBeUndefined();
     const packet = decodeLink(229, ipv6(v6src, v6dst, 17, whole.subarray(16), [[44, fragHeader(16, false)]]), ctx);
     expect(packet).toMatchObject({ proto: 17, sport: 1000, payloadLength: 40 });
+  });
+});
+
+describe('Teredo (RFC 4380), on real datagrams of Zeek\'s Traces/tunnels/Teredo.pcap and teredo_bubble_with_payload.pcap', () => {
+  const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+  // A router solicitation behind an authentication header (frame 6), the advertisement answering it behind
+  // authentication and origin indication (frame 7), a bubble behind an origin indication (frame 31).
+  const solicitation = hex('00010000cd5669400b22df88006000000000183afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815');
+  const advertisement = hex('00010000cd5669400b22df88000000f12ab9c828156000000000303afffe800000000000008000f227bec861affe800000000000008000fffffffffffd86001f570000000000000000000007d003044040ffffffffffffffff000000002001000041379e500000000000000000');
+  const originBubble = hex('00007f7bac55fed96000000000003b00fe80000000000000708dfe834114a5122001000041379e508000f12ab9c82815');
+  // Sent to a relay on port 32900: an echo reply and a SYN with no Teredo header at all (frames 33, 34).
+  const echoReply = hex('60000000000c3a3a200148600000200100000000000000682001000041379e508000f12ab9c828158100c47cd373b69b53aa0126');
+  const syn = hex('60000000001806802001000041379e508000f12ab9c8281520014860000020010000000000000068050600507c7b6b46000000006002400090a20000020404c4');
+  // A bubble carrying 4 stray bytes ("1234").
+  const bubbleWithPayload = hex('6000000000003b152001000041379e508000f12ab9c828152001486000002001000000000000006831323334');
+  const outer = (sport: number, dport: number, payload: Uint8Array) =>
+    ipv4({ src: '192.168.2.16', dst: '83.170.1.38', proto: 17 }, udpDatagram(sport, dport, payload));
+
+  it('peels authentication and origin-indication headers on port 3544', () => {
+    const ctx = context();
+    for (const [payload, src, type] of [[solicitation, 'fe80::8000:ffff:ffff:fffd', 133], [advertisement, 'fe80::8000:f227:bec8:61af', 134]] as const) {
+      const packet = decodeLink(101, outer(3797, 3544, payload), ctx);
+      expect(packet?.tunnel).toBe('teredo');
+      expect(decodeLink(packet!.inner!.linktype, packet!.inner!.data, ctx)).toMatchObject({ src, proto: 58, sport: type });
+    }
+    expect(ctx.anomalies.total).toBe(0);
+  });
+
+  it('recognises Teredo on any other UDP port, as Zeek does for relays', () => {
+    const ctx = context();
+    const reply = decodeLink(101, outer(32900, 3797, echoReply), ctx);
+    expect(reply?.tunnel).toBe('teredo');
+    expect(decodeLink(101, reply!.inner!.data, ctx)).toMatchObject({ src: '2001:4860:0:2001::68', proto: 58, sport: 129 });
+    const handshake = decodeLink(101, outer(3797, 32900, syn), ctx);
+    expect(decodeLink(101, handshake!.inner!.data, ctx)).toMatchObject({ proto: 6, sport: 1286, dport: 80, flags: 0x02 });
+    // With no Teredo address and no origin indication, IPv6 in UDP is left alone.
+    const plain = syn.slice();
+    plain.fill(0, 8, 40);
+    expect(decodeLink(101, outer(3797, 32900, plain), ctx)?.tunnel).toBeUndefined();
+  });
+
+  it('makes no connection of a bubble (no next header) and counts one carrying stray bytes', () => {
+    const ctx = context();
+    for (const [payload, port] of [[originBubble, 3544], [bubbleWithPayload, 32900]] as const) {
+      const packet = decodeLink(101, outer(3797, port, payload), ctx);
+      expect(packet?.tunnel).toBe('teredo');
+      expect(decodeLink(101, packet!.inner!.data, ctx)).toBeUndefined();
+    }
+    expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_bubble_with_payload', 1]]);
+  });
+
+  it('rejects an IPv6 length that does not fill the datagram exactly, counting it only on port 3544', () => {
+    const ctx = context();
+    for (const payload of [syn.subarray(0, syn.length - 1), Uint8Array.from([...syn, 0])]) {
+      expect(decodeLink(101, outer(3797, 32900, payload), ctx)?.inner).toBeUndefined();
+      expect(decodeLink(101, outer(3797, 3544, payload), ctx)?.inner).toBeUndefined();
+    }
+    expect(decodeLink(101, outer(3797, 3544, solicitation.subarray(0, 30)), ctx)?.inner).toBeUndefined();
+    expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_length_mismatch', 2], ['decode.teredo_malformed', 1]]);
+  });
+});
+
+describe('NFLOG (LINKTYPE 239), on real records of Zeek\'s Traces/nflog-http.pcap and nflog-bad-tlv-len.pcap', () => {
+  // The SYN of the HTTP connection: header, then TLVs 1 (packet header), 5, 11, 14 and 9 (the IPv4 packet).
+  const syn = Uint8Array.from(Buffer.from('0200002a080001000000030005000a0000000000080005000000000208000b000000000008000e0000000000400009004500003ce8ef400040060fe30a00020f5db8d822c26200503f32bad100000000a002721042180000020405b40402080a0027523e0000000001030307', 'hex'));
+  const tlvStarts = [4, 12, 20, 28, 36, 44];
+
+  it('walks the TLVs to the payload, in the byte order of the capturing host', () => {
+    const expected = { src: '10.0.2.15', dst: '93.184.216.34', proto: 6, sport: 49762, dport: 80, flags: 0x02 };
+    expect(decodeLink(239, syn, context())).toMatchObject(expected);
+    const swapped = syn.slice();
+    for (const at of tlvStarts) for (const field of [at, at + 2]) [swapped[field], swapped[field + 1]] = [swapped[field + 1]!, swapped[field]!];
+    expect(decodeLink(239, swapped, { ...context(), bigEndianHost: true })).toMatchObject(expected);
+    expect(decodeLink(239, swapped, context())).toBeUndefined();
+  });
+
+  it('counts a TLV length below 4 or past the record, a missing payload and an unknown version', () => {
+    const ctx = context();
+    const zero = syn.slice();
+    zero[12] = 0;
+    zero[13] = 0;
+    decodeLink(239, zero, ctx);
+    decodeLink(239, Uint8Array.from(Buffer.from('020000000001010000000000', 'hex')), ctx); // TLV of 256 bytes in 8
+    decodeLink(239, syn.subarray(0, 44), ctx);
+    const v1 = syn.slice();
+    v1[1] = 1;
+    decodeLink(239, v1, ctx);
+    expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([
+      ['decode.nflog_bad_tlv_length', 2], ['decode.nflog_no_payload', 1], ['decode.nflog_unknown_version', 1],
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 // Packet decoding from the link layer to the transport header, iteratively and with a layer cap (16, as
-// Suricata's max-layers). Link types follow the tcpdump.org LINKTYPE_ registry; Ethernet II with 802.1Q /
-// 802.1ad (QinQ) tags, MPLS label stacks (RFC 3032) and PPPoE sessions (RFC 2516); IPv4 (RFC 791) with
+// Suricata's max-layers). Link types follow the tcpdump.org LINKTYPE_ registry; Ethernet II (and 802.3 with
+// LLC/SNAP) with 802.1Q / 802.1ad (QinQ) tags, MPLS label stacks (RFC 3032) and PPPoE sessions (RFC 2516); UDP
+// tunnels Zeek decapsulates (VXLAN, Geneve, GTP-U, GRE-in-UDP, Teredo, AYIYA); IPv4 (RFC 791) with
 // fragments; IPv6 (RFC 8200 §4) with extension headers and fragments; TCP (RFC 9293 §3.1), UDP (RFC 768),
 // ICMP (RFC 792) and ICMPv6 (RFC 4443) headers. Checksums are not verified (captures are often taken with
 // checksum offloading). Damage is counted under `decode.*` anomaly codes and the packet is skipped.
-import type { AnomalyCounter } from '../core/anomalies.js';
+import type { AnomalyCode, AnomalyCounter } from '../core/anomalies.js';
 import { formatIpv4, formatIpv6 } from '../core/ip.js';
 import type { FragmentReassembler } from './fragments.js';
 
@@ -14,6 +15,8 @@ export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_ICMPV6 = 58;
+/** IPv6 No Next Header (RFC 8200 §4.7). */
+export const IPPROTO_NONE = 59;
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -62,6 +65,8 @@ export interface DecodeContext {
   now: number;
   /** Verify IPv4 header and TCP/UDP/ICMP checksums (off by default: offloading makes them wrong on the sender). */
   verifyChecksums?: boolean;
+  /** The capturing host was big-endian (the capture file's byte order), for NFLOG's host-order TLV fields. */
+  bigEndianHost?: boolean;
 }
 
 /** RFC 1071 one's-complement sum of 16-bit words, not yet folded. */
@@ -130,6 +135,8 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
       return decodeWlan(data, 0, ctx);
     case 101: case 12: case 14: // raw IP (LINKTYPE_RAW and the DLT_RAW numbers of some BSDs)
       return decodeIpByVersion(data, 0, ctx);
+    case 239:
+      return decodeNflog(data, ctx);
     case 228:
       return decodeIpv4(data, 0, ctx);
     case 229:
@@ -182,6 +189,13 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
         break;
       }
       default:
+        // IEEE 802.3 frames carry a length (≤ 1500) instead of a type; IP follows an LLC/SNAP header
+        // (RFC 1042: AA AA 03, a zero OUI, then the ethertype). Other LLC frames (STP…) are not IP.
+        if (ethertype <= 1500 && data.length >= at + 8 && data[at] === 0xaa && data[at + 1] === 0xaa && data[at + 2] === 0x03) {
+          ethertype = (data[at + 6]! << 8) | data[at + 7]!;
+          at += 8;
+          break;
+        }
         // ARP, LLDP and other non-IP frames are normal traffic, not damage.
         return undefined;
     }
@@ -204,6 +218,28 @@ function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (ethertype === ETHERTYPE_IPV4) return decodeIpv4(data, llc + 8, ctx);
   if (ethertype === ETHERTYPE_IPV6) return decodeIpv6(data, llc + 8, ctx);
   return undefined;
+}
+
+/**
+ * LINKTYPE_NFLOG (tcpdump.org linktypes): address family, version 0 and resource id, then TLVs whose length
+ * and type are in the capturing host's byte order, each padded to 4 bytes, up to NFULA_PAYLOAD (type 9), the
+ * IP packet. Every TLV advances at least 4 bytes, so a hostile length cannot loop.
+ */
+function decodeNflog(data: Uint8Array, ctx: DecodeContext): TransportPacket | undefined {
+  const a = ctx.anomalies;
+  if (data.length <= 4) return void a.add('decode.nflog_too_small');
+  if (data[1] !== 0) return void a.add('decode.nflog_unknown_version');
+  const u16 = ctx.bigEndianHost === true ? (at: number) => (data[at]! << 8) | data[at + 1]! : (at: number) => data[at]! | (data[at + 1]! << 8);
+  for (let at = 4; ; ) {
+    if (data.length - at <= 4) return void a.add('decode.nflog_no_payload');
+    if (u16(at + 2) === 9) {
+      const family = data[0];
+      return family === 2 || family === 10 ? decodeIpByVersion(data, at + 4, ctx) : undefined;
+    }
+    const length = u16(at);
+    if (length < 4 || length > data.length - at) return void a.add('decode.nflog_bad_tlv_length');
+    at += (length + 3) & ~3;
+  }
 }
 
 function decodeIpByVersion(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
@@ -364,6 +400,8 @@ function decodeTransport(
       packet.encapsulationOnly = true;
       packet.inner = { linktype: LINKTYPE_RAW, data: segment };
       return packet;
+    case IPPROTO_NONE: // nothing follows (Teredo bubbles): no connection, as in Zeek
+      return undefined;
     case 47: // GRE (RFC 2784/2890; version 1 is PPTP's, RFC 2637)
       packet.encapsulationOnly = true;
       packet.inner = greInner(segment, a);
@@ -437,13 +475,7 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     packet.tunnel = 'gre';
     packet.inner = inner;
   } else if (port(3544)) {
-    // Teredo (RFC 4380 §5.1.1): optional authentication and origin-indication headers, then IPv6.
-    let at = 0;
-    if (p.length >= 4 && p[0] === 0 && p[1] === 1) at = 13 + p[2]! + p[3]!;
-    if (p.length >= at + 8 && p[at] === 0 && p[at + 1] === 0) at += 8;
-    if (p.length < at + 40 || p[at]! >> 4 !== 6) return;
-    packet.tunnel = 'teredo';
-    packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+    teredo(packet, p, a, true);
   } else if (port(5072) && p.length >= 8) {
     // AYIYA: identity of 2^idlen bytes and a signature of 4*siglen bytes follow the 8-byte header.
     const at = 8 + (1 << (p[0]! >> 4)) + (p[1]! >> 4) * 4;
@@ -451,7 +483,52 @@ function udpTunnel(packet: TransportPacket, a: AnomalyCounter): void {
     if (p.length <= at || (next !== 4 && next !== 41)) return;
     packet.tunnel = 'ayiya';
     packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at) };
+  } else if (looksLikeTeredo(p) && !TUNNEL_PORTS.some(port)) {
+    // Zeek also tries Teredo on every other UDP port (a relay answers from any port).
+    teredo(packet, p, a, false);
   }
+}
+
+/** The UDP ports Zeek hands to a tunnel analyzer; Teredo detection runs only on the others. */
+const TUNNEL_PORTS = [4789, 6081, 2152, 4754, 3544, 5072];
+
+/**
+ * Teredo (RFC 4380 §5.1.1): an optional authentication header, an optional origin indication, then an IPv6
+ * packet that must fill the datagram exactly, as Zeek requires; only a bubble (no next header, no payload)
+ * may be followed by stray bytes (counted). Where Teredo is `expected` (port 3544) a malformed datagram is
+ * counted too; elsewhere it only means the datagram is not Teredo.
+ */
+function teredo(packet: TransportPacket, p: Uint8Array, a: AnomalyCounter, expected: boolean): void {
+  let at = 0;
+  if (p.length >= 4 && p[0] === 0 && p[1] === 1) at = 13 + p[2]! + p[3]!;
+  if (p.length >= at + 8 && p[at] === 0 && p[at + 1] === 0) at += 8;
+  let damage: AnomalyCode | undefined;
+  const end = at + 40 + (p.length >= at + 6 ? (p[at + 4]! << 8) | p[at + 5]! : 0);
+  if (p.length < at + 40 || p[at]! >> 4 !== 6) damage = 'decode.teredo_malformed';
+  else if (end === at + 40 && p[at + 6] === IPPROTO_NONE && end < p.length) a.add('decode.teredo_bubble_with_payload');
+  else if (end !== p.length) damage = 'decode.teredo_length_mismatch';
+  if (damage !== undefined) {
+    if (expected) a.add(damage);
+    return;
+  }
+  packet.tunnel = 'teredo';
+  packet.inner = { linktype: LINKTYPE_RAW, data: p.subarray(at, end) };
+}
+
+/**
+ * Zeek's Teredo detection off port 3544: an IPv6 header to or from a Teredo address (2001:0::/32), or an
+ * origin indication (after an optional authentication header) followed by an IPv6 header.
+ */
+function looksLikeTeredo(p: Uint8Array): boolean {
+  if (p.length < 40) return false;
+  if (p[0]! >> 4 === 6) return isTeredoAddress(p, 8) || isTeredoAddress(p, 24);
+  if (p[0] !== 0 || (p[1] !== 0 && p[1] !== 1)) return false;
+  const at = p[1] === 1 ? 13 + p[2]! + p[3]! : 0;
+  return p.length >= at + 48 && p[at] === 0 && p[at + 1] === 0 && p[at + 8]! >> 4 === 6;
+}
+
+function isTeredoAddress(p: Uint8Array, at: number): boolean {
+  return p[at] === 0x20 && p[at + 1] === 0x01 && p[at + 2] === 0 && p[at + 3] === 0;
 }
 
 /** Walks TCP options (RFC 9293 §3.2); each step advances at least one byte, so length 0 or 1 cannot loop. */

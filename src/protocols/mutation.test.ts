@@ -21,7 +21,14 @@ function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-const SESSIONS: Record<string, [Direction, string][]> = {
+const WEBSOCKET_FRAMES = '\x82\x07GET / \x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58\x89\x00\x02\x7e\x00\x05HTTP/\x88\x02\x03\xe8';
+
+const SESSIONS: [string, [Direction, string][]][] = Object.entries({
+  websocket: [
+    ['orig', `GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n${WEBSOCKET_FRAMES}`],
+    ['resp', `HTTP/1.1 101 Switching\r\nUpgrade: websocket\r\n\r\n${WEBSOCKET_FRAMES}`],
+  ],
+  'http/0.9': [['orig', 'GET /zeek.html\n'], ['resp', '<html>\n']],
   http: [
     ['orig', 'POST /u?x=%41%zz HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n'],
     ['orig', '1a\r\n--b\r\nContent-Disposition: form-data; filename="a"\r\n\r\nxx\r\n--b--\r\n\r\n0\r\n\r\nGET / HTTP/1.0\r\n\r\n'],
@@ -35,17 +42,23 @@ const SESSIONS: Record<string, [Direction, string][]> = {
     ['resp', '220 x\r\n'], ['orig', 'EHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n'],
     ['orig', 'Subject: s\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\nContent-Transfer-Encoding: base64\r\n\r\nQUJD\r\n--q\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\na=3D=\r\n--q--\r\n.\r\nBDAT 5 LAST\r\nabcde'],
   ],
-};
+});
 
-const DNS_MESSAGE = Uint8Array.from([
+// A response with CNAME and TXT answers, and one with NAPTR and LOC answers.
+const DNS_MESSAGES = [Uint8Array.from([
   0, 1, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 1, 0x61, 2, 0x62, 0x63, 0, 0, 1, 0, 1,
   0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 9, 0, 2, 0xc0, 14, 0xc0, 12, 0, 16, 0, 1, 0, 0, 0, 9, 0, 3, 2, 0x68, 0x69,
-]);
+]), Uint8Array.from([
+  0, 2, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 1, 0x61, 0, 0, 35, 0, 1,
+  0xc0, 12, 0, 35, 0, 1, 0, 0, 0, 9, 0, 14, 0, 100, 0, 10, 1, 0x73, 4, 0x53, 0x49, 0x50, 0x53, 0, 0xc0, 12,
+  0xc0, 12, 0, 29, 0, 1, 0, 0, 0, 9, 0, 16, 0, 0x12, 0x15, 0x13, 0x88, 5, 2, 0x50, 0x65, 0xd2, 0xd4, 0, 0, 0x98, 0x96, 0x80,
+])];
 
 describe('analyzers under mutated input', () => {
   it('never throw on mutated HTTP, FTP and SMTP sessions cut into random pieces with gaps', () => {
     const random = prng(0xe7f1);
-    for (const [name, session] of Object.entries(SESSIONS)) {
+    for (const [label, session] of SESSIONS) {
+      const name = label.startsWith('http') || label === 'websocket' ? 'http' : label;
       const protocol = APP_PROTOCOLS.find((p) => p.name === name && p.transport === 'tcp')!;
       for (let round = 0; round < 400; round++) {
         const ctx = new RecordingContext();
@@ -62,7 +75,7 @@ describe('analyzers under mutated input', () => {
           }
           analyzer.end(round + 1);
           for (const e of ctx.expected) (e.create(new RecordingContext()) as StreamAnalyzer).end(round + 2);
-        }, `${name} round ${round}`).not.toThrow();
+        }, `${label} round ${round}`).not.toThrow();
       }
     }
   });
@@ -72,7 +85,7 @@ describe('analyzers under mutated input', () => {
     const udp = APP_PROTOCOLS.find((p) => p.name === 'dns' && p.transport === 'udp')!;
     const tcp = APP_PROTOCOLS.find((p) => p.name === 'dns' && p.transport === 'tcp')!;
     for (let round = 0; round < 2000; round++) {
-      const message = mutate(DNS_MESSAGE, random);
+      const message = mutate(DNS_MESSAGES[round % 2]!, random);
       const ctx = new RecordingContext();
       const datagrams = udp.create(ctx) as DatagramAnalyzer;
       const stream = tcp.create(ctx) as StreamAnalyzer;

@@ -53,9 +53,26 @@ export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
   return APP_PROTOCOLS.filter((p) => c.test.includes(`.${p.name}.`) || c.command.includes(`protocols/${p.name}`));
 }
 
-/** Reader options matching how Zeek ran: without `-C` it verifies checksums. */
+/** The ports each Zeek analyzer adds to likely_server_ports (`ports` of base/protocols/<name>/main.zeek). */
+const ANALYZER_PORTS: Readonly<Record<string, readonly number[]>> = {
+  http: [80, 81, 631, 3128, 8000, 8080, 8888], dns: [53, 137, 5353, 5355], ftp: [21, 2811], smtp: [25, 587],
+};
+
+/**
+ * likely_server_ports as a bare Zeek (`-b`) had it: only the ports of the analyzers it loaded (a full Zeek's
+ * list, the reader's default, also holds ports such as 1080 of analyzers exfilscope does not have).
+ */
+export function serverPortsFor(c: BaselineCase): Record<string, unknown> {
+  if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return {};
+  return { likely_server_ports: protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? []) };
+}
+
+/** Reader options matching how Zeek ran: without `-C` it verifies checksums; Teredo confirmation as redefined. */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {
-  return /(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' };
+  return {
+    ...(/(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' }),
+    ...(c.command.includes('Tunnel::delay_teredo_confirmation=F') ? { delay_teredo_confirmation: false } : {}),
+  };
 }
 
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */

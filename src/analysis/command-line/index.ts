@@ -51,10 +51,21 @@ export const commandLineLimitOptions = {
 
 type LimitOptions = { [K in keyof typeof commandLineLimitOptions]: number };
 
+/** The last analysis of each process event, so detectors reading the same event share one (they only read it). */
+const analysed = new WeakMap<ProcessEvent, { limits: LimitOptions; analysis: CommandLineAnalysis }>();
+
+function sameLimits(a: LimitOptions, b: LimitOptions): boolean {
+  return a.max_command_line_length === b.max_command_line_length && a.max_nesting_depth === b.max_nesting_depth && a.max_commands === b.max_commands;
+}
+
 /** The analysis of a process event: its recorded argv when there is one (auditd), else its command line. */
 export function analyseProcessEvent(event: ProcessEvent, limits: LimitOptions): CommandLineAnalysis {
-  return analyseCommandLine(
+  const cached = analysed.get(event);
+  if (cached !== undefined && sameLimits(cached.limits, limits)) return cached.analysis;
+  const analysis = analyseCommandLine(
     { commandLine: event.process.command_line, argv: event.argv, image: event.process.image },
     { maxLength: limits.max_command_line_length, maxDepth: limits.max_nesting_depth, maxCommands: limits.max_commands },
   );
+  analysed.set(event, { limits, analysis });
+  return analysis;
 }

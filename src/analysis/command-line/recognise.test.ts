@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyseCommandLine, describeKey, isCipherName, maskSecret, type CryptoUse } from './index.js';
+import type { ProcessEvent } from '../../core/events.js';
+import { analyseCommandLine, analyseProcessEvent, describeKey, isCipherName, maskSecret, type CryptoUse } from './index.js';
 
 const uses = (commandLine: string): CryptoUse[] => analyseCommandLine({ commandLine }).uses;
 const forms = (commandLine: string): string[] => uses(commandLine).map((u) => u.form);
@@ -262,5 +263,23 @@ describe('cipher names and masking', () => {
     expect(maskSecret('abc')).toBe('*** (3 chars)');
     expect(describeKey({ kind: 'passphrase', value: 'hunter22', option: '-k' })).not.toContain('hunter22');
     expect(describeKey({ kind: 'key_file', value: '/root/k', option: '-kfile' })).toBe('-kfile /root/k');
+  });
+});
+
+describe('analyseProcessEvent', () => {
+  const event = (commandLine: string): ProcessEvent => ({
+    kind: 'process', ts: 1, host: 'ws1', source: { reader: 'test', path: 'x', line: 1 }, process: { image: 'C:\\7z.exe', command_line: commandLine },
+  });
+  const limits = { max_command_line_length: 32768, max_nesting_depth: 8, max_commands: 64 };
+
+  it('analyses an event once for every detector reading it with the same limits, and again under other limits', () => {
+    const e = event('7z a -pS3cret -mhe=on out.7z docs');
+    const first = analyseProcessEvent(e, limits);
+    expect(first.uses.map((u) => u.form)).toEqual(['7z-encrypted-headers']);
+    expect(analyseProcessEvent(e, { ...limits })).toBe(first);
+    const shorter = analyseProcessEvent(e, { ...limits, max_command_line_length: 256 });
+    expect(shorter).not.toBe(first);
+    expect(shorter.uses.map((u) => u.form)).toEqual(['7z-encrypted-headers']);
+    expect(analyseProcessEvent(event('7z a -pS3cret -mhe=on out.7z docs'), limits)).not.toBe(first);
   });
 });

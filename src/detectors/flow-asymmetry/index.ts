@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import { CappedMap } from '../state/capped-map.js';
 import { DEFAULT_INTERNAL_NETWORKS, cidrMatcher, parseCidrs } from '../../core/cidr.js';
-import type { Event, Proto } from '../../core/events.js';
+import type { Event, FirewallEvent, FlowEvent, Proto } from '../../core/events.js';
 import { findingId, type Evidence, type Finding } from '../../core/findings.js';
 import type { Detector, DetectorSpec, Emit } from '../detector.js';
 
@@ -29,13 +29,19 @@ const options = z.strictObject({
   low_and_slow_connections: z.number().int().min(2).default(20),
   /** Destinations in these networks are not exfiltration targets (backups and file servers inside the site). */
   internal_networks: z.array(z.string()).default([...DEFAULT_INTERNAL_NETWORKS]),
-  /** Most (host, destination, window) entries kept at once; the oldest is evaluated and evicted beyond it (`flow-asymmetry.max_entries`). */
+  /**
+   * Most (host, destination) pairs kept at once, each with one entry per window; the oldest pair is evaluated and
+   * evicted beyond it (`flow-asymmetry.max_entries`).
+   */
   max_entries: z.number().int().min(1).default(100_000),
   /** Evidence records kept per entry (the first ones), so a finding cites where its bytes came from. */
   max_evidence: z.number().int().min(1).default(5),
 });
 
 type Options = z.infer<typeof options>;
+
+/** The records with byte counts this detector sums. */
+type ConnectionEvent = FlowEvent | FirewallEvent;
 
 interface Volume {
   host: string;
@@ -56,11 +62,19 @@ interface Volume {
 
 const MAX_PORTS = 8;
 
+/** The key a volume was saved under in snapshots, one per (host, destination, window). */
+function snapshotKey(v: Volume): string {
+  return `${v.host}\u0000${v.dst_ip}\u0000${v.window}`;
+}
+
 function create(o: Options, limits: AnomalyCounter): Detector {
   const isInternal = cidrMatcher(parseCidrs(o.internal_networks));
   const windows = [...new Set(o.window_seconds)].sort((a, b) => a - b);
   let emit: Emit = () => {};
-  const state = new CappedMap<string, Volume>(o.max_entries, limits, 'flow-asymmetry.max_entries', (_key, volume) => evaluate(volume, emit, true));
+  // One entry per (host, destination): its volume in each window, in the order of `windows`.
+  const state = new CappedMap<string, (Volume | undefined)[]>(o.max_entries, limits, 'flow-asymmetry.max_entries', (_key, volumes) => {
+    for (const v of volumes) if (v !== undefined) evaluate(v, emit, true);
+  });
 
   function evaluate(v: Volume, out: Emit, evicted = false): void {
     if (v.bytes_out < o.min_bytes_out) return;
@@ -100,20 +114,28 @@ function create(o: Options, limits: AnomalyCounter): Detector {
     out(finding);
   }
 
-  function add(host: string, src_ip: string, dst_ip: string, dst_port: number | undefined, proto: Proto, ts: number, out: number, inb: number, evidence: Evidence): void {
-    for (const window of windows) {
+  /** Adds one connection to each window of its pair; the evidence is built only while a window still keeps some. */
+  function add(event: ConnectionEvent, out: number, inb: number): void {
+    const { src_ip: host, dst_ip, dst_port, ts } = event;
+    const key = `${host}\u0000${dst_ip}`;
+    let volumes = state.get(key);
+    if (volumes === undefined) {
+      volumes = windows.map(() => undefined);
+      state.set(key, volumes);
+    }
+    let evidence: Evidence | undefined;
+    for (let i = 0; i < windows.length; i++) {
+      const window = windows[i]!;
       const start = Math.floor(ts / window) * window;
-      const key = `${host}\u0000${dst_ip}\u0000${window}`;
-      let v = state.get(key);
+      let v = volumes[i];
       if (v !== undefined && v.start !== start) {
-        // The key moved to a later (or, with unordered input, earlier) window: the old one is complete.
-        state.delete(key);
+        // The pair moved to a later (or, with unordered input, earlier) window: the old one is complete.
         evaluate(v, emit);
         v = undefined;
       }
       if (v === undefined) {
-        v = { host, src_ip, dst_ip, window, start, ts_first: ts, ts_last: ts, bytes_out: 0, bytes_in: 0, connections: 0, ports: new Map(), proto, evidence: [] };
-        state.set(key, v);
+        v = { host, src_ip: host, dst_ip, window, start, ts_first: ts, ts_last: ts, bytes_out: 0, bytes_in: 0, connections: 0, ports: new Map(), proto: event.proto, evidence: [] };
+        volumes[i] = v;
       }
       v.bytes_out += out;
       v.bytes_in += inb;
@@ -121,8 +143,15 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       if (ts < v.ts_first) v.ts_first = ts;
       if (ts > v.ts_last) v.ts_last = ts;
       if (dst_port !== undefined && (v.ports.has(dst_port) || v.ports.size < MAX_PORTS)) v.ports.set(dst_port, (v.ports.get(dst_port) ?? 0) + out);
-      if (v.evidence.length < o.max_evidence) v.evidence.push(evidence);
+      if (v.evidence.length < o.max_evidence) {
+        evidence ??= { ...event.source, note: `${out} bytes out, ${inb} in to ${dst_ip}${dst_port === undefined ? '' : ':' + dst_port}` };
+        v.evidence.push(evidence);
+      }
     }
+  }
+
+  function volumes(): Volume[] {
+    return [...state.entries()].flatMap(([, vs]) => vs.filter((v): v is Volume => v !== undefined));
   }
 
   return {
@@ -133,21 +162,25 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       const bytesIn = event.bytes_in !== undefined && Number.isFinite(event.bytes_in) && event.bytes_in > 0 ? event.bytes_in : 0;
       if (isInternal(event.dst_ip)) return;
       emit = out;
-      const note = `${bytesOut} bytes out, ${bytesIn} in to ${event.dst_ip}${event.dst_port === undefined ? '' : ':' + event.dst_port}`;
-      add(event.src_ip, event.src_ip, event.dst_ip, event.dst_port, event.proto, event.ts, bytesOut, bytesIn, { ...event.source, note });
+      add(event, bytesOut, bytesIn);
     },
     snapshot(): unknown {
-      return {
-        entries: [...state.entries()].map(([key, v]) => [key, { ...v, ports: [...v.ports.entries()] }]),
-      };
+      return { entries: volumes().map((v) => [snapshotKey(v), { ...v, ports: [...v.ports.entries()] }]) };
     },
     restore(snapshot: unknown): void {
       const saved = snapshot as { entries: [string, Omit<Volume, 'ports'> & { ports: [number, number][] }][] };
       state.clear();
-      for (const [key, v] of saved.entries) state.set(key, { ...v, ports: new Map(v.ports) });
+      for (const [, volume] of saved.entries) {
+        const i = windows.indexOf(volume.window);
+        if (i < 0) continue;
+        const key = `${volume.host}\u0000${volume.dst_ip}`;
+        const pair = state.get(key) ?? windows.map(() => undefined);
+        pair[i] = { ...volume, ports: new Map(volume.ports) };
+        state.set(key, pair);
+      }
     },
     flush(out: Emit): void {
-      const pending = [...state.entries()].map(([, v]) => v);
+      const pending = volumes();
       pending.sort((a, b) => a.start - b.start || a.window - b.window || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.dst_ip < b.dst_ip ? -1 : 1));
       for (const v of pending) evaluate(v, out);
       state.clear();

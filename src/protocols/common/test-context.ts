@@ -17,6 +17,7 @@ export class RecordingContext implements AnalyzerContext {
   readonly anomalies = new Map<AnomalyCode, number>();
   readonly services: string[] = [];
   readonly expected: Expectation[] = [];
+  flips = 0;
 
   constructor(readonly conn: ConnectionInfo = TEST_CONN) {}
 
@@ -31,6 +32,9 @@ export class RecordingContext implements AnalyzerContext {
   }
   confirm(service: string): void {
     this.services.push(service);
+  }
+  flip(): void {
+    this.flips++;
   }
   expect(expected: Omit<Expectation, 'create'>, create: AnalyzerFactory): void {
     this.expected.push({ ...expected, create });

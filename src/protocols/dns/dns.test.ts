@@ -29,6 +29,48 @@ function udp(): { ctx: RecordingContext; dns: DatagramAnalyzer } {
 }
 
 describe('dns analyzer', () => {
+  it('renders LOC and NAPTR answers as Zeek does (responses of Zeek\'s Traces/dns/loc-29-trunc.pcap and naptr.pcap)', () => {
+    const loc = Buffer.from(
+      '820f840000010002000000010873756e6e2d707431026573036e65740000ff0001c00c001d0001000002580010001215138805025065d2d400009896'
+      + '80c00c002e000100000258007a001d0e03000002585fced1875fa7397f7f2a026573036e6574009778824d12effb20c5bd16db06025c34c6bc034559'
+      + '8fbd77f3b9e18a58fdf08982f069f51839762c138c5c0f149a6c8f2422004faeb6595110905fd6c291cad2f04fbad0711851ad1cf7049d45a120547d'
+      + '6a6e7315bf68e3d3cb87cc5309e305000029100000008000001c000a0018bc31985b673b6cb8010000005fa886fa4d7134934d3ca9c4',
+      'hex',
+    );
+    const naptr = Buffer.from(
+      '51ea818000010001000000001666702d64652d636172726965722d766f6461666f6e65037263730974656c6570686f6e7904676f6f670000230001c0'
+      + '0c00230001000000a8004600640064017308534950532b44325400055f73697073045f7463701666702d64652d636172726965722d766f6461666f6e'
+      + '65037263730974656c6570686f6e7904676f6f6700',
+      'hex',
+    );
+    const { ctx, dns } = udp();
+    dns.datagram('resp', loc, 1);
+    dns.datagram('resp', naptr, 2);
+    expect(ctx.of('dns').map((e) => e.answers)).toEqual([
+      ['LOC:  18 21 19', 'RRSIG 29 es.net'],
+      ['NAPTR 100 100 s SIPS+D2T _sips._tcp.fp-de-carrier-vodafone.rcs.telephony.goog'],
+    ]);
+    // A character-string running past the record leaves the answer out rather than reading beyond it.
+    const cut = Uint8Array.from(naptr);
+    cut[cut.length - 66] = 0xff;
+    const broken = udp();
+    broken.dns.datagram('resp', cut, 3);
+    expect(broken.ctx.of('dns')[0]?.answers).toBeUndefined();
+  });
+
+  it('asks for the roles to be flipped when the first message is a response from the originator, as Zeek does', () => {
+    const response = message(25701, 0x8580, [1, 1], [...question('us.v27.distributed.net'), ...rr(POINTER_TO_QNAME, 1, 900, [206, 109, 64, 186])]);
+    const flipped = udp();
+    flipped.dns.datagram('orig', response, 1);
+    flipped.dns.datagram('orig', response, 2);
+    expect(flipped.ctx.flips).toBe(1);
+    const ordinary = udp();
+    ordinary.dns.datagram('orig', message(25701, 0x0100, [1, 0], question('us.v27.distributed.net')), 1);
+    ordinary.dns.datagram('resp', response, 2);
+    ordinary.dns.datagram('orig', response, 3);
+    expect(ordinary.ctx.flips).toBe(0);
+  });
+
   it('pairs a query with its response and renders answers as Zeek does', () => {
     const { ctx, dns } = udp();
     dns.datagram('orig', message(0x1234, 0x0100, [1, 0], question('WWW.Example.COM')), 1);

@@ -18,6 +18,7 @@ interface Pending {
 class DnsConversation {
   private readonly pending = new Map<number, Pending[]>();
   private pendingCount = 0;
+  private first = true;
 
   /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
   private readonly netbios: boolean;
@@ -28,7 +29,11 @@ class DnsConversation {
 
   message(dir: Direction, bytes: Uint8Array, ts: number): void {
     const msg = parseDnsMessage(bytes, this.limits, (code) => this.ctx.anomaly(code));
+    const first = this.first;
+    this.first = false;
     if (msg === undefined) return;
+    // Zeek turns the connection round when its first message is a response from the originator.
+    if (first && msg.response && dir === 'orig') this.ctx.flip();
     this.ctx.confirm('dns');
     if (msg.question !== undefined && msg.question.raw.length > 0) {
       emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });

@@ -219,6 +219,10 @@ function renderRdata(
       return 'NSEC3PARAM';
     case 44:
       return len >= 2 ? `SSHFP: ${Buffer.from(msg.subarray(at + 2, at + len)).toString('hex')}` : undefined;
+    case 29: // LOC (RFC 1876 §2): Zeek prints the encoded size and precisions as numbers
+      return len >= 16 ? `LOC:  ${msg[at + 1]} ${msg[at + 2]} ${msg[at + 3]}` : undefined;
+    case 35:
+      return len >= 4 ? renderNaptr(msg, view, at, len, name) : undefined;
     case 65534:
       return 'BIND9 signing signal';
     default:
@@ -226,3 +230,16 @@ function renderRdata(
   }
 }
 
+/** NAPTR (RFC 3403 §4.1): order, preference, flags, services and regexp strings, then the replacement name. */
+function renderNaptr(msg: Uint8Array, view: DataView, at: number, len: number, name: (offset: number) => string): string | undefined {
+  const strings: string[] = [];
+  let p = at + 4;
+  for (let i = 0; i < 3; i++) {
+    if (p >= at + len || p + 1 + msg[p]! > at + len) return undefined;
+    strings.push(protocolText(msg.subarray(p + 1, p + 1 + msg[p]!)));
+    p += 1 + msg[p]!;
+  }
+  const [flags, services, regexp] = strings as [string, string, string];
+  const target = [regexp, name(p)].filter((part) => part.length > 0).join(' ');
+  return `NAPTR ${view.getUint16(at)} ${view.getUint16(at + 2)} ${flags} ${services} ${target}`;
+}

@@ -43,6 +43,8 @@ export interface FlowLimits {
   max_expected: number;
   /** Ports that mark a likely server when a connection is first seen mid-way (Zeek's likely_server_ports). */
   likely_server_ports: readonly number[];
+  /** Zeek's Tunnel::delay_teredo_confirmation: `teredo` is a service once both directions carried it. */
+  delay_teredo_confirmation: boolean;
 }
 
 /** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
@@ -79,6 +81,8 @@ class Connection {
   readonly info: ConnectionInfo;
   history = '';
   private histSeen = 0;
+  /** Directions that carried a tunnel's packets: 1 originator, 2 responder. */
+  private tunnelSides = 0;
   service: string[] = [];
   orig = newSide();
   resp = newSide();
@@ -120,6 +124,12 @@ class Connection {
       return false;
     }
     return true;
+  }
+
+  /** Zeek confirms a tunnel on its first packet, a delayed Teredo confirmation once both directions carried it. */
+  confirmTunnel(tunnel: string, isOrig: boolean, delayTeredo: boolean): void {
+    this.tunnelSides |= isOrig ? 1 : 2;
+    if (!this.service.includes(tunnel) && (tunnel !== 'teredo' || !delayTeredo || this.tunnelSides === 3)) this.service.push(tunnel);
   }
 
   addHistory(code: string, isOrig: boolean): void {
@@ -222,7 +232,7 @@ export class FlowTable {
       conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
       return;
     }
-    if (p.tunnel !== undefined && !conn.service.includes(p.tunnel)) conn.service.push(p.tunnel);
+    if (p.tunnel !== undefined) conn.confirmTunnel(p.tunnel, isOrig, this.limits.delay_teredo_confirmation);
     const side = isOrig ? conn.orig : conn.resp;
     side.pkts++;
     side.ipBytes += p.ipLength;
@@ -659,6 +669,10 @@ export class FlowTable {
       source: () => this.source(),
       confirm: (service) => {
         if (!conn.service.includes(service)) conn.service.push(service);
+      },
+      flip: () => {
+        // Reassembled streams deliver with their direction fixed: a stream connection is not turned mid-way.
+        if (!isMulticast(conn.info.dst_ip) && conn.streams === undefined) this.flip(conn);
       },
       expect: (expected, create) => {
         const key = `${expected.dst_ip}|${expected.dst_port}`;

@@ -46,6 +46,44 @@ describe('http analyzer', () => {
     }
   });
 
+  describe('HTTP/0.9 (RFC 1945 §4.1), on the streams of Zeek\'s Traces/http/http_09.pcap', () => {
+    const request = 'GET /zeek.html\n';
+    const page = Buffer.from('3c68746d6c3e0a2020546865205a65656b204e6574776f726b205365637572697479204d6f6e69746f720a3c2f68746d6c3e0a', 'hex');
+    const rows = (ctx: RecordingContext) => ctx.of('http').map((e) => [e.method, e.uri, e.status_code, e.request_body_len, e.response_body_len]);
+
+    it('reads the response as raw bytes until close, then logs the still-open request message as Zeek does', () => {
+      const { ctx, http } = analyzer();
+      feed(http, [['orig', request], ['resp', page]]);
+      expect(rows(ctx)).toEqual([['GET', '/zeek.html', 0, 0, 51], [undefined, undefined, undefined, 0, 0]]);
+    });
+
+    it('logs one transaction when an empty line ends the request, or when no response came', () => {
+      const ended = analyzer();
+      feed(ended.http, [['orig', `${request}\n`], ['resp', page]]);
+      expect(rows(ended.ctx)).toEqual([['GET', '/zeek.html', 0, 0, 51]]);
+      const unanswered = analyzer();
+      feed(unanswered.http, [['orig', request]]);
+      expect(rows(unanswered.ctx)).toEqual([['GET', '/zeek.html', undefined, 0, 0]]);
+    });
+
+    it('rejects and counts a version-less request line without a URI or with a method under 3 letters', () => {
+      for (const [line, reply] of [['GET \n', 'missing uri\n'], ['T /zeek.html\n', 'bad method\n'], ['T \n', 'bad method\n']] as const) {
+        const { ctx, http } = analyzer();
+        feed(http, [['orig', line], ['resp', reply]]);
+        expect(ctx.of('http')).toEqual([]);
+        expect(ctx.anomalies.get('http.bad_request_line')).toBe(1);
+      }
+    });
+  });
+
+  it('logs a request whose header block never ends, and counts it (Zeek\'s Traces/http/http-inner-transfer-encoding-ossfuzz.pcap)', () => {
+    const { ctx, http } = analyzer();
+    const fuzzed = Buffer.from('45544120756e6b6e6f776e5f485454505f6d65746d2f737570706f7a742fd96363494f5354202f20485454502f312e310d0a436f6e6e65637401cb000000000000000000646f', 'hex');
+    feed(http, [['orig', fuzzed], ['resp', 'HTTP/1.1 206 t\n']]);
+    expect(ctx.of('http').map((e) => [e.method, e.uri, e.status_code])).toEqual([['ETA', `unknown_HTTP_metm/suppozt/${String.fromCodePoint(RAW_BYTE_BASE + 0xd9)}ccIOST /`, 206]]);
+    expect(ctx.count('http.unterminated_headers')).toBe(2);
+  });
+
   it('pairs pipelined requests with responses in order', () => {
     const { ctx, http } = analyzer();
     const requests = ['/a', '/b', '/c'].map((u) => `GET ${u} HTTP/1.1\r\nHost: h\r\n\r\n`).join('');
@@ -180,6 +218,22 @@ describe('http analyzer', () => {
     expect(ctx.of('http')[0]).toMatchObject({ method: 'CONNECT', uri: 'mail.example:25', status_code: 200 });
     expect(ctx.of('smtp')[0]).toMatchObject({ mailfrom: 'a@b', subject: 'tunnelled', uid: 'Ctest' });
     expect(ctx.services).toEqual(['http', 'smtp']);
+  });
+
+  it('analyzes HTTP carried in the frames of a WebSocket upgrade (the exchange of Zeek\'s Traces/websocket/wstunnel-http.pcap)', () => {
+    const ctx = new RecordingContext();
+    const http = appProtocols(appProtocolOptions.parse({}))[0]!.create(ctx) as StreamAnalyzer;
+    const frame = (payload: string) => Uint8Array.from([0x82, payload.length, ...Buffer.from(payload, 'latin1')]);
+    feed(http, [
+      ['orig', 'GET /v1/events HTTP/1.1\r\nhost: localhost:8888\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n'],
+      ['resp', 'HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n'],
+      ['orig', frame('GET / HTTP/1.1\r\nHost: zeek.org\r\nUser-Agent: curl/7.81.0\r\nAccept: */*\r\n\r\n')],
+      ['resp', frame('HTTP/1.1 301 Moved Permanently\r\nContent-Length: 3\r\n\r\nbye')],
+      ['resp', Uint8Array.from([0x88, 0x02, 0x03, 0xe8])],
+    ]);
+    expect(ctx.of('http').map((e) => [e.host_header, e.uri, e.status_code, e.response_body_len])).toEqual([
+      ['localhost:8888', '/v1/events', 101, 0], ['zeek.org', '/', 301, 3],
+    ]);
   });
 
   it('percent-decodes URIs as Zeek does, keeping invalid escapes and non-UTF-8 bytes', () => {

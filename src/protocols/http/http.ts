@@ -1,7 +1,7 @@
-// HTTP/1.x analyzer (RFC 9112): request and status lines, header fields (§5), message body length (§6.3:
-// Transfer-Encoding chunked §7.1, Content-Length, read-until-close), pipelining, and the transactions
-// Zeek's http.log reports. Each direction is a small state machine fed by in-order bytes; every limit is a
-// named key with an anomaly code: lines (`http.line_too_long`), headers per message
+// HTTP/1.x analyzer (RFC 9112; HTTP/0.9 per RFC 1945 §4.1): request and status lines, header fields (§5),
+// message body length (§6.3: Transfer-Encoding chunked §7.1, Content-Length, read-until-close), pipelining,
+// and the transactions Zeek's http.log reports. Each direction is a small state machine fed by in-order
+// bytes; every limit is a named key with an anomaly code: lines (`http.line_too_long`), headers per message
 // (`http.too_many_headers`), open transactions per connection (`http.too_many_transactions`).
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { HttpEvent } from '../../core/events.js';
@@ -15,6 +15,7 @@ import { BodyCollector } from './body.js';
 import { parseCodings } from './decompress.js';
 import { parseHeaderLine } from '../mime/headers.js';
 import { protocolText, textBytes } from '../common/text.js';
+import { WebSocketUnframer } from './websocket.js';
 
 /** `max_header_bytes` (from the MIME limits) also caps the header bytes kept per HTTP message (`http.header_too_long`). */
 export interface HttpLimits extends BodyLimits {
@@ -84,7 +85,13 @@ class HttpAnalyzer implements StreamAnalyzer {
   private requestTx: Transaction | undefined;
   private confirmed = false;
   private lastTs = 0;
-  private tunnel: { decided: boolean; analyzer: StreamAnalyzer | undefined; port: number | undefined } | undefined;
+  private tunnel: {
+    decided: boolean;
+    analyzer: StreamAnalyzer | undefined;
+    port: number | undefined;
+    /** WebSocket framing per direction, when the upgrade was to WebSocket. */
+    frames?: Record<Direction, WebSocketUnframer>;
+  } | undefined;
 
   constructor(
     private readonly ctx: AnalyzerContext,
@@ -136,7 +143,11 @@ class HttpAnalyzer implements StreamAnalyzer {
 
   gap(dir: Direction, length: number, ts: number): void {
     const side = this.sides[dir];
-    if (side.state === 'tunnel') return this.tunnel?.analyzer?.gap(dir, length, ts);
+    if (side.state === 'tunnel') {
+      // Frame boundaries cannot be found again after a gap.
+      if (this.tunnel?.frames !== undefined) return this.tunnel.frames[dir].gap();
+      return this.tunnel?.analyzer?.gap(dir, length, ts);
+    }
     if ((side.state === 'body' || side.state === 'chunk-data') && length <= side.remaining) {
       side.body!.gap(length);
       side.remaining -= length;
@@ -162,19 +173,37 @@ class HttpAnalyzer implements StreamAnalyzer {
   }
 
   end(ts: number): void {
+    const simple = this.sides.orig.simpleRequest;
+    const simpleAnswered = simple !== undefined && this.txs.some((t) => t.request === simple && t.status !== undefined);
     for (const side of [this.sides.orig, this.sides.resp]) {
+      // A message whose header block never ended is still logged, as Zeek does: hiding a request behind
+      // headers that never end must not hide it from the log.
+      if (side.state === 'headers') {
+        this.anomaly('http.unterminated_headers');
+        this.headersDone(side);
+      }
       if (side.body !== undefined) this.endMessage(side, ts);
     }
     while (this.txs.length > 0) this.emit(this.txs.shift()!);
+    // Zeek keeps an HTTP/0.9 request's message open for header lines until an empty line. Ended by the
+    // connection once its response was logged (the server closing first, as HTTP/0.9 servers do), that
+    // message is logged as a second transaction with nothing in it.
+    if (simpleAnswered) this.emit({ ts, requestDone: true, responseDone: true });
     this.requestTx = undefined;
     this.tunnel?.analyzer?.end(ts);
   }
 
   /**
    * Bytes after a CONNECT's 2xx or a 101 carry another protocol. As Zeek does, it is recognised on the
-   * first bytes (and the CONNECT target's port) and analyzed on this same connection.
+   * first bytes (and the CONNECT target's port) and analyzed on this same connection; after an upgrade to
+   * WebSocket, on the payload of its frames.
    */
   private tunnelData(dir: Direction, bytes: Uint8Array, ts: number): void {
+    if (this.tunnel?.frames !== undefined) this.tunnel.frames[dir].push(bytes, ts);
+    else this.innerData(dir, bytes, ts);
+  }
+
+  private innerData(dir: Direction, bytes: Uint8Array, ts: number): void {
     const tunnel = this.tunnel;
     if (tunnel === undefined || bytes.length === 0) return;
     if (!tunnel.decided) {
@@ -189,7 +218,11 @@ class HttpAnalyzer implements StreamAnalyzer {
   private line(side: Side, bytes: Uint8Array, tooLong: boolean, ts: number): void {
     switch (side.state) {
       case 'start':
-        if (bytes.length === 0) return; // RFC 9112 §2.2: ignore empty lines before a request line
+        if (bytes.length === 0) {
+          // RFC 9112 §2.2: ignore empty lines before a request line; one ends an HTTP/0.9 request's headers.
+          side.simpleRequest = undefined;
+          return;
+        }
         if (tooLong) {
           side.state = 'skip-headers';
           return;
@@ -229,18 +262,22 @@ class HttpAnalyzer implements StreamAnalyzer {
         else this.anomaly('http.bad_request_line');
         return;
       }
-      side.simpleRequest = undefined;
-      message.method = method;
       const rest = text.slice(first + 1);
       const last = rest.lastIndexOf(' ');
       if (rest.startsWith('HTTP/')) message.uri = '';
       else if (last !== -1 && rest.startsWith('HTTP/', last + 1)) message.uri = unescapeUri(rest.slice(0, last).trim());
       else {
         // No version: HTTP/0.9 (RFC 1945 §4.1), a request line alone whose response is raw bytes until close.
+        // Like Zeek, take it for one only with a URI and a method of 3 letters or more (0.9 knew only GET).
         message.uri = unescapeUri(rest.trim());
+        if (method.length < 3 || message.uri === '') {
+          this.anomaly('http.bad_request_line');
+          return;
+        }
         message.simple = true;
-        side.simpleRequest = message;
       }
+      side.simpleRequest = message.simple === true ? message : undefined;
+      message.method = method;
     } else {
       const version = first === -1 ? text : text.slice(0, first);
       const code = parseDecimal(text.slice(first + 1, first + 4), 999);
@@ -319,6 +356,11 @@ class HttpAnalyzer implements StreamAnalyzer {
         const authority = tx.request?.uri?.split(' ', 1)[0] ?? '';
         const port = method === 'CONNECT' ? parseDecimal(authority.slice(authority.lastIndexOf(':') + 1), 65_535) : undefined;
         this.tunnel = { decided: false, analyzer: undefined, port };
+        if (status === 101 && headers.get('upgrade')?.toLowerCase().includes('websocket') === true) {
+          const unframer = (dir: Direction): WebSocketUnframer =>
+            new WebSocketUnframer((payload, at) => this.innerData(dir, payload, at), (code) => this.anomaly(code));
+          this.tunnel.frames = { orig: unframer('orig'), resp: unframer('resp') };
+        }
         this.flushDone();
         return;
       }

@@ -7,6 +7,8 @@ import { parseConfig } from '../../pipeline/config.js';
 import { run } from '../../pipeline/run.js';
 import type { Event } from '../../core/events.js';
 import { main } from '../../cli/main.js';
+import { APP_PROTOCOLS } from '../../protocols/index.js';
+import { hasSharedData, sharedPath } from '../../../test/shared-data.js';
 import { ethernet, fillChecksums, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, type CaptureRecord } from '../../../test/packets.js';
 
 const T = 1_700_000_000;
@@ -80,9 +82,26 @@ describe('tunnels', () => {
     expect(flows(deep.events).map((f) => [f.dst_ip, f.dst_port, f.service])).toEqual([
       ['10.0.2.2', 4789, 'vxlan'], ['10.0.1.2', 4789, 'vxlan'], ['10.0.0.2', 4789, 'vxlan'], ['10.9.9.2', 53, undefined],
     ]);
+    // Zeek's Tunnel::max_depth is 4: three layers are followed by default.
+    expect(flows((await runCapture(pcap([{ ts: T, data: frame }]))).events)).toHaveLength(4);
     const capped = await runCapture(pcap([{ ts: T, data: frame }]), { max_tunnel_depth: 1 });
     expect(flows(capped.events)).toHaveLength(2);
     expect(capped.health.anomalies.count('decode.tunnel_depth_exceeded')).toBe(1);
+  });
+
+  it.skipIf(!hasSharedData)('follows Teredo through a relay port and confirms it only once both directions carried it (Zeek Teredo.pcap)', async () => {
+    const { events } = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'Teredo.pcap')), {}, APP_PROTOCOLS);
+    const byPeer = new Map(flows(events).map((f) => [`${f.dst_ip}|${f.dst_port}`, f]));
+    // The server at .81 only answered: Zeek leaves such a connection unconfirmed (Tunnel::delay_teredo_confirmation).
+    expect(byPeer.get('65.55.158.81|3544')?.service).toBeUndefined();
+    expect(byPeer.get('65.55.158.80|3544')?.service).toBe('teredo');
+    expect(byPeer.get('83.170.1.38|32900')?.service).toBe('teredo');
+    expect(byPeer.get('2001:4860:0:2001::68|80')).toMatchObject({ service: 'http', bytes_out: 1675, bytes_in: 10467, conn_state: 'S1' });
+    expect(events.filter((e) => e.kind === 'http' && e.dst_ip === '2001:4860:0:2001::68').map((e) => e.kind === 'http' && e.uri)).toEqual(['/', '/search?hl=en&q=Wireshark+!&btnG=Google+Search']);
+    // Bubbles (IPv6 with no next header) are not connections.
+    expect(flows(events).filter((f) => f.proto !== 'tcp' && f.proto !== 'udp' && f.proto !== 'icmp')).toEqual([]);
+    const undelayed = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'Teredo.pcap')), { delay_teredo_confirmation: false });
+    expect(flows(undelayed.events).find((f) => f.dst_ip === '65.55.158.81')?.service).toBe('teredo');
   });
 });
 
@@ -97,6 +116,48 @@ describe('exfilscope logs', () => {
     expect(tsv.at(-2)).toMatch(/^#close\t/);
     expect(await main(['node', 'exfilscope', 'logs', join(dir, 'c.pcap'), '-o', join(dir, 'json'), '--format', 'zeek-json', '-q'])).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'json', 'conn.log'), 'utf8'))).toMatchObject({ 'id.resp_p': 80, conn_state: 'SF', orig_bytes: 3 });
+  });
+});
+
+describe('roles decided by an analyzer', () => {
+  it.skipIf(!hasSharedData)('turns a DNS conversation round when it starts with a response (Zeek dns53.pcap, both ports 53)', async () => {
+    const { events } = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'dns53.pcap')), {}, APP_PROTOCOLS);
+    const dns = events.filter((e) => e.kind === 'dns');
+    expect(dns.map((e) => [e.src_ip, e.dst_ip, e.kind === 'dns' && e.query])).toEqual([['10.20.1.31', '207.158.192.40', 'us.v27.distributed.net']]);
+    expect(flows(events).map((f) => [f.src_ip, f.dst_ip, f.pkts_in, f.pkts_out])).toEqual([['10.20.1.31', '207.158.192.40', 1, 0]]);
+  });
+
+  it('does not turn a TCP connection whose streams are already being reassembled', async () => {
+    // A DNS response (id 1, one question for "a", no answers) sent by the originator over TCP.
+    const response = Uint8Array.from([0, 19, 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]);
+    const up = (seq: number, flags: string, payload?: Uint8Array) => tcpFrame({ sport: 40000, dport: 53, seq, ack: 5001, flags, payload });
+    const records: CaptureRecord[] = [
+      { ts: T, data: up(1000, 'S') },
+      { ts: T + 0.1, data: tcpFrame({ src: '10.0.0.2', dst: '10.0.0.1', sport: 53, dport: 40000, seq: 5000, ack: 1001, flags: 'SA' }) },
+      { ts: T + 0.2, data: up(1001, 'PA', response) },
+    ];
+    const { events } = await runCapture(pcap(records), {}, APP_PROTOCOLS);
+    expect(events.filter((e) => e.kind === 'dns').map((e) => [e.src_ip, e.kind === 'dns' && e.query])).toEqual([['10.0.0.1', 'a']]);
+    expect(flows(events).map((f) => [f.src_ip, f.history])).toEqual([['10.0.0.1', 'ShD']]);
+  });
+});
+
+describe('NFLOG captures', () => {
+  it('reads TLV fields in the byte order of the file that holds them, as libpcap does', async () => {
+    const ip = ipv4({ src: '10.0.2.15', dst: '93.184.216.34', proto: 17 }, udpDatagram(5353, 53, 'q'));
+    const record = (bigEndian: boolean) => {
+      const out = new Uint8Array(8 + ip.length);
+      const view = new DataView(out.buffer);
+      out.set([2, 0, 0, 42]);
+      view.setUint16(4, 4 + ip.length, !bigEndian);
+      view.setUint16(6, 9, !bigEndian);
+      out.set(ip, 8);
+      return out;
+    };
+    for (const bigEndian of [false, true]) {
+      const { events } = await runCapture(pcap([{ ts: T, data: record(bigEndian) }], { linktype: 239, bigEndian }));
+      expect(flows(events).map((f) => [f.src_ip, f.dst_port])).toEqual([['10.0.2.15', 53]]);
+    }
   });
 });
 

@@ -28,8 +28,9 @@ export const captureOptions = z.strictObject({
   payload_sample_bytes: count(4096, 0).describe('bytes per direction sampled into payload events'),
   max_expected: count(1000, 1).describe('pending expected connections such as FTP data channels (flow.expected_dropped)'),
   checksums: z.enum(['ignore', 'verify']).default('ignore').describe('verify IP/TCP/UDP/ICMP checksums and ignore bad packets (decode.bad_checksum); off by default because captures taken on a sending host carry offloaded, unfilled checksums'),
-  max_tunnel_depth: count(2, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth"),
+  max_tunnel_depth: count(4, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth (4)"),
   likely_server_ports: z.array(z.number().int().min(0).max(65535)).max(65536).default([...LIKELY_SERVER_PORTS]).describe("ports taken as the server side of a connection first seen mid-way; Zeek's likely_server_ports"),
+  delay_teredo_confirmation: z.boolean().default(true).describe("name Teredo as a connection's service only once both directions carried it; Zeek's Tunnel::delay_teredo_confirmation"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
@@ -67,6 +68,7 @@ export async function* captureEvents(
   let snaplenNoted = false;
   const framer = new CaptureFramer(ctx.path, anomalies, (record) => {
     decode.now = flows.clock(record.ts, record.offset);
+    decode.bigEndianHost = record.bigEndian;
     if (!snaplenNoted && record.data.length < record.wireLength) {
       snaplenNoted = true;
       health.notes.push('snaplen-limited capture: payload truncated; volumes come from IP/TCP lengths');

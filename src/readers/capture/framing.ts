@@ -22,6 +22,8 @@ export interface CapturedPacket {
   data: Uint8Array;
   /** Byte offset of the record in the decompressed input. */
   offset: number;
+  /** The file (and so the capturing host) is big-endian: link types with host-order fields (NFLOG) need it. */
+  bigEndian: boolean;
 }
 
 type Sink = (packet: CapturedPacket) => void;
@@ -129,6 +131,7 @@ export class CaptureFramer {
           wireLength: wire,
           data: buf.subarray(pos + 16, pos + 16 + caplen),
           offset: base + pos,
+          bigEndian: !little,
         });
       }
       pos += 16 + caplen;
@@ -245,6 +248,7 @@ export class CaptureFramer {
       wireLength: Math.max(wire, caplen),
       data: body.subarray(dataAt, dataAt + caplen),
       offset,
+      bigEndian: !this.little,
     });
   }
 }

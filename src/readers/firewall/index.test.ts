@@ -42,6 +42,13 @@ describe('firewall reader', () => {
     expect(firewall(items).filter((e) => e.bytes_out === undefined).map((e) => e.source.line)).toEqual([2, 3, 5, 10]);
   });
 
+  it('skips and counts a traffic line with no time at all, and keeps one whose time is in the message', async () => {
+    const text = ['CEF:0|V|P|1|1|n|1|src=10.0.0.5 dst=203.0.113.9 spt=40000 dpt=21 proto=TCP out=20000000', 'CEF:0|V|P|1|1|n|1|rt=1700000000000 src=10.0.0.5 dst=203.0.113.9 dpt=21 proto=TCP'].join('\n');
+    const { items, health } = await readEvents(firewallReader, Buffer.from(text));
+    expect(firewall(items).map((e) => [e.ts, e.source.line])).toEqual([[1700000000, 2]]);
+    expect(health.anomalies.count('firewall.no_timestamp')).toBe(1);
+  });
+
   it('writes canonical IPv6 addresses into events and keeps the logged text in records', async () => {
     const line = 'Feb  2 03:04:05 gw kernel: IN= OUT=eth1 SRC=2001:0db8:0000:0000:0000:0000:0000:0010 DST=2001:0db8:0000:0000:0000:0000:0000:0002 LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=0 PROTO=TCP SPT=40000 DPT=443\n';
     const { items } = await readEvents(firewallReader, line);

@@ -79,13 +79,17 @@ async function* firewallRecords(stream: ByteStream, ctx: ReadContext<FirewallOpt
   }
 }
 
-function toEvent({ record, line }: LocatedRecord, path: string, ctx: ReadContext<FirewallOptions>): FirewallEvent {
+/** The record as an event; a line with no time at all (CEF without `rt`, no syslog header) cannot be placed in a window, so it is skipped and counted. */
+function toEvent({ record, line }: LocatedRecord, path: string, ctx: ReadContext<FirewallOptions>): FirewallEvent | undefined {
   const ts = record.ts ?? record.syslog.ts;
-  if (ts === undefined) ctx.health.anomalies.add('firewall.no_timestamp', { line });
+  if (ts === undefined) {
+    ctx.health.anomalies.add('firewall.no_timestamp', { line });
+    return undefined;
+  }
   const facts = record.facts!;
   // Addresses in canonical text (the kernel zero-pads IPv6) so they match the same host seen elsewhere.
   const src = canonicalIp(facts.src_ip);
-  const event: FirewallEvent = { kind: 'firewall', ts: ts ?? 0, host: src, source: { reader: 'firewall', path, line }, proto: facts.proto, src_ip: src, dst_ip: canonicalIp(facts.dst_ip) };
+  const event: FirewallEvent = { kind: 'firewall', ts, host: src, source: { reader: 'firewall', path, line }, proto: facts.proto, src_ip: src, dst_ip: canonicalIp(facts.dst_ip) };
   // Only the facts the line had: no `undefined` keys in the JSON, and no `delete` (it slows objects down).
   if (facts.action !== undefined) event.action = facts.action;
   if (facts.src_port !== undefined) event.src_port = facts.src_port;
@@ -108,8 +112,12 @@ export const firewallReader: Reader<FirewallOptions> = {
     for await (const batch of firewallRecords(stream, ctx)) {
       const events: Event[] = [];
       for (const located of batch) {
-        if (located.record.facts === undefined) ctx.health.anomalies.add('firewall.not_traffic', { line: located.line });
-        else events.push(toEvent(located, ctx.path, ctx));
+        if (located.record.facts === undefined) {
+          ctx.health.anomalies.add('firewall.not_traffic', { line: located.line });
+          continue;
+        }
+        const event = toEvent(located, ctx.path, ctx);
+        if (event !== undefined) events.push(event);
       }
       if (events.length > 0) yield events;
     }

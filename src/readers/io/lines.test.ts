@@ -60,4 +60,32 @@ describe('readLines', () => {
     for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) lines.push(...b.lines);
     expect(lines).toEqual(['€', '\uFFFD']);
   });
+
+  it('reads ASCII chunks directly and still finishes a character cut before an ASCII chunk', async () => {
+    const anomalies = new AnomalyCounter();
+    async function* stream() {
+      yield Buffer.from('plain\n', 'ascii');
+      yield Buffer.from([0x61, 0xe2, 0x82]); // "a" and the first two bytes of "€"
+      yield Buffer.from([0xac, 0x0a]);
+      yield Buffer.from([0x62, 0xe2]); // "b" and a cut lead byte, then ASCII: the lead byte becomes U+FFFD
+      yield Buffer.from('c\nd\n', 'ascii');
+    }
+    const lines: string[] = [];
+    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) lines.push(...b.lines);
+    expect(lines).toEqual(['plain', 'a€', 'b\uFFFDc', 'd']);
+  });
+
+  it('yields long runs of lines in bounded batches with exact line numbers', async () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `row ${i + 1}`).join('\n') + '\n';
+    const anomalies = new AnomalyCounter();
+    async function* stream() {
+      yield Buffer.from(text, 'ascii');
+    }
+    const batches: { firstLine: number; count: number }[] = [];
+    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) batches.push({ firstLine: b.firstLine, count: b.lines.length });
+    expect(batches.length).toBeGreaterThan(1);
+    expect(Math.max(...batches.map((b) => b.count))).toBeLessThanOrEqual(1024);
+    expect(batches.reduce((n, b) => n + b.count, 0)).toBe(3000);
+    for (let k = 1; k < batches.length; k++) expect(batches[k]!.firstLine).toBe(batches[k - 1]!.firstLine + batches[k - 1]!.count);
+  });
 });

@@ -9,10 +9,12 @@ import type { ByteStream } from '../io/open.js';
 import type { ReadContext, Reader } from '../reader.js';
 import { JsonRow } from './json.js';
 import { guessKind, isZeekLogKind, rowToEvent, type ZeekLogKind } from './logs.js';
-import { BadValue, type Row } from './row.js';
+import { BadValue, field, type Row } from './row.js';
 import { TsvHeader, TsvRow } from './tsv.js';
 
 const READER = 'zeek';
+/** The log a JSON row names (Zeek writes `_path` when logs share one stream). */
+const PATH = field('_path');
 
 /** Turns one row into output (an event, or a record for `dump`); throws BadValue for a bad value. */
 type Convert<T> = (kind: ZeekLogKind, row: Row, line: number) => T;
@@ -55,6 +57,8 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
   // One row object per header block, re-pointed at each line: rows are converted before the next is read.
   let row: TsvRow | undefined;
   let rowFields: string[] | undefined;
+  let rowPath: string | undefined;
+  let rowKind: ZeekLogKind | undefined;
   let json: boolean | undefined;
 
   for await (const batch of readLines(stream, { maxLineLength: ctx.limits.max_line_length, anomalies: health.anomalies })) {
@@ -76,19 +80,21 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
         }
         health.records++;
         if (header?.fields === undefined) throw new InputError(ctx.path, 'data before any #fields header', { line });
-        if (header.path === undefined || !isZeekLogKind(header.path)) {
-          noteSkipped(header.path ?? 'unnamed');
-          continue;
-        }
-        if (row === undefined || rowFields !== header.fields) {
+        if (row === undefined || rowFields !== header.fields || rowPath !== header.path) {
           row = new TsvRow(header);
           rowFields = header.fields;
+          rowPath = header.path;
+          rowKind = rowPath !== undefined && isZeekLogKind(rowPath) ? rowPath : undefined;
+        }
+        if (rowKind === undefined) {
+          noteSkipped(header.path ?? 'unnamed');
+          continue;
         }
         if (!row.load(text)) {
           badLines.bad('zeek.field_count', line, `${TsvRow.countFields(text, header.separator)} fields where #fields has ${header.fields.length}`);
           continue;
         }
-        accept(rows, header.path, row, line);
+        accept(rows, rowKind, row, line);
       } else {
         health.records++;
         let obj: unknown;
@@ -103,7 +109,7 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
           continue;
         }
         const jsonRow = new JsonRow(obj as Record<string, unknown>);
-        const path = jsonRow.text('_path');
+        const path = jsonRow.text(PATH);
         const kind = path !== undefined ? (isZeekLogKind(path) ? path : undefined) : guessKind((f) => jsonRow.has(f));
         if (kind === undefined) {
           if (path !== undefined) noteSkipped(path);
@@ -130,7 +136,7 @@ function records(stream: ByteStream, ctx: ReadContext): AsyncIterable<unknown[]>
     if (row instanceof JsonRow) return { _path: kind, _line: line, ...row.obj };
     const tsv = row as TsvRow;
     // fromEntries defines properties, so a column named __proto__ stays data.
-    return Object.fromEntries([['_path', kind], ['_line', line], ...tsv.fieldNames().map((f) => [f, tsv.text(f) ?? null])]);
+    return Object.fromEntries([['_path', kind], ['_line', line], ...tsv.fieldNames().map((f, i) => [f, tsv.textAt(i) ?? null])]);
   });
 }
 

@@ -1,6 +1,6 @@
 // Zeek's JSON log format (LogAscii::use_json): one object per line, `id.orig_h` flattened or nested under
 // `id`, `ts` as epoch seconds or ISO 8601 (JSON::TS_ISO8601). Only known fields are read, as own properties.
-import type { Row } from './row.js';
+import type { Field, Row } from './row.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -40,10 +40,10 @@ export class JsonRow implements Row {
       : undefined;
   }
 
-  text(field: string): string | undefined {
-    const value = this.value(field);
+  text(field: Field): string | undefined {
+    const value = this.value(field.name);
     if (value === undefined || value === null) return undefined;
-    if (field === 'ts' && typeof value === 'string') {
+    if (field.name === 'ts' && typeof value === 'string') {
       const epoch = isoToEpoch(value);
       return epoch === undefined ? value : String(epoch);
     }
@@ -52,8 +52,21 @@ export class JsonRow implements Row {
     return JSON.stringify(value);
   }
 
-  list(field: string): string[] | undefined {
-    const value = this.value(field);
+  /** JSON numbers are used as they are; anything else goes through `text` and the general parsers. */
+  digits(field: Field): number | undefined {
+    const value = this.value(field.name);
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : NaN;
+  }
+
+  decimal(field: Field): number | undefined {
+    const value = this.value(field.name);
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
+  }
+
+  list(field: Field): string[] | undefined {
+    const value = this.value(field.name);
     if (value === undefined || value === null) return undefined;
     if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
     return [typeof value === 'string' ? value : JSON.stringify(value)];

@@ -1,7 +1,7 @@
 // Zeek's ASCII (TSV) log format: `#`-directives describe the columns, then one row per line.
 // Follows Zeek's logging/writers/ascii: `#separator` with \xNN escapes, `#set_separator`, `#empty_field`,
 // `#unset_field`, `#path`, `#fields`, `#types`, `#open`/`#close`; a file may hold several header blocks.
-import type { Row } from './row.js';
+import { countAt, decimalAt, declaredFields, type Field, type Row } from './row.js';
 
 /** Decodes Zeek's `\xNN` escapes (bytes, re-read as UTF-8) and leaves every other character alone. */
 export function unescapeZeek(value: string): string {
@@ -49,7 +49,17 @@ export class TsvHeader {
   fields: string[] | undefined;
   types: string[] | undefined;
   index = new Map<string, number>();
+  /** Column of each declared field (by Field.id), -1 when this block has no such column; filled on first use. */
+  private columns = new Int32Array(0);
   closed = false;
+
+  /** The column index of a field in this block's rows, or -1. */
+  column(field: Field): number {
+    if (field.id >= this.columns.length) {
+      this.columns = Int32Array.from(declaredFields(), (f) => this.index.get(f.name) ?? -1);
+    }
+    return this.columns[field.id]!;
+  }
 
   /** Applies one `#` line; returns an error text for a malformed header, else undefined. */
   directive(line: string): string | undefined {
@@ -75,6 +85,7 @@ export class TsvHeader {
         if (values.length === 0) return '#fields lists no columns';
         this.fields = values;
         this.index = new Map(values.map((field, i) => [scopedName(field), i]));
+        this.columns = new Int32Array(0);
         this.closed = false;
         break;
       case '#types':
@@ -104,6 +115,11 @@ export class TsvHeader {
  */
 export class TsvRow implements Row {
   private line = '';
+  /** Whether the line holds a backslash at all: when not, no value needs unescaping. */
+  private escaped = false;
+  /** The value `locate` found last. */
+  private from = 0;
+  private to = 0;
   /** Start offset of field i at [i], and one past the end of the line at [fields]. */
   private readonly starts: Int32Array;
 
@@ -127,6 +143,7 @@ export class TsvRow implements Row {
     if (count !== expected) return false;
     this.starts[count] = line.length + separator.length;
     this.line = line;
+    this.escaped = line.includes('\\');
     return true;
   }
 
@@ -139,40 +156,41 @@ export class TsvRow implements Row {
     return this.header.fields ?? [];
   }
 
-  private raw(field: string): string | undefined {
-    const i = this.header.index.get(field);
-    if (i === undefined) return undefined;
-    const value = this.line.slice(this.starts[i]!, this.starts[i + 1]! - this.header.separator.length);
-    return value === this.header.unsetField ? undefined : value;
+  /** Column i as text, for `dump`: undefined when absent or unset. */
+  textAt(i: number): string | undefined {
+    if (!this.locate(i)) return undefined;
+    const value = this.line.slice(this.from, this.to);
+    if (value === this.header.emptyField) return '';
+    return this.escaped ? unescapeZeek(value) : value;
   }
 
-  text(field: string): string | undefined {
-    const value = this.raw(field);
-    if (value === undefined) return undefined;
-    return value === this.header.emptyField ? '' : unescapeZeek(value);
-  }
-
-  /** A count read in place, without cutting the value out: undefined when unset, NaN when not digits. */
-  digits(field: string): number | undefined {
-    const i = this.header.index.get(field);
-    if (i === undefined) return undefined;
+  /** Sets `from`/`to` to column i's value; false when the row has no such column or the value is unset. */
+  private locate(i: number): boolean {
+    if (i < 0) return false;
     const from = this.starts[i]!;
     const to = this.starts[i + 1]! - this.header.separator.length;
+    this.from = from;
+    this.to = to;
     const unset = this.header.unsetField;
-    if (to - from === unset.length && this.line.startsWith(unset, from)) return undefined;
-    if (to === from || to - from > 16) return NaN;
-    let n = 0;
-    for (let k = from; k < to; k++) {
-      const c = this.line.charCodeAt(k);
-      if (c < 48 || c > 57) return NaN;
-      n = n * 10 + (c - 48);
-    }
-    return n;
+    return to - from !== unset.length || !this.line.startsWith(unset, from);
   }
 
-  list(field: string): string[] | undefined {
-    const value = this.raw(field);
-    if (value === undefined) return undefined;
+  text(field: Field): string | undefined {
+    return this.textAt(this.header.column(field));
+  }
+
+  digits(field: Field): number | undefined {
+    return this.locate(this.header.column(field)) ? countAt(this.line, this.from, this.to) : undefined;
+  }
+
+  decimal(field: Field): number | undefined {
+    return this.locate(this.header.column(field)) ? decimalAt(this.line, this.from, this.to) : undefined;
+  }
+
+  /** Elements are split before they are unescaped: Zeek escapes a set separator inside an element. */
+  list(field: Field): string[] | undefined {
+    if (!this.locate(this.header.column(field))) return undefined;
+    const value = this.line.slice(this.from, this.to);
     if (value === this.header.emptyField) return [];
     return value.split(this.header.setSeparator).map(unescapeZeek);
   }

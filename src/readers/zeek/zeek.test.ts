@@ -59,13 +59,17 @@ describe('zeek TSV reader', () => {
     const types = ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'vector[string]', 'vector[interval]'];
     const text = header('dns', fields, types, '|').replace('#set_separator|,', '#set_separator|;') +
       '1.0|D1|10.0.0.5|5353|10.0.0.1|53|udp|a.example|1.2.3.4;5.6.7.8|60.0;30.0\n' +
-      '2.0|D2|10.0.0.5|5353|10.0.0.1|53|udp|b.example|(empty)|(empty)\n';
+      '2.0|D2|10.0.0.5|5353|10.0.0.1|53|udp|b.example|(empty)|(empty)\n' +
+      '3.0|D3|10.0.0.5|5353|10.0.0.1|53|udp|c.example|v=spf1 a\\x3bb;c|-\n';
     const { events, health } = await readWith(zeekReader, text);
     expect(health.anomalies.total).toBe(0);
-    const [a, b] = events as DnsEvent[];
+    const [a, b, c] = events as DnsEvent[];
     expect(a!.answers).toEqual(['1.2.3.4', '5.6.7.8']);
     expect(a!.ttls).toEqual([60, 30]);
     expect(b!.answers).toEqual([]);
+    // An escaped set separator belongs to its element: split first, then unescape.
+    expect(c!.answers).toEqual(['v=spf1 a;b', 'c']);
+    expect(c!.ttls).toBeUndefined();
   });
 
   it('follows a header change in the middle of a file', async () => {
@@ -172,6 +176,15 @@ describe('zeek JSON reader', () => {
     expect(health.anomalies.count('zeek.bad_json')).toBe(2);
     expect(health.anomalies.count('zeek.unknown_json_row')).toBe(1);
     expect(health.notes.join()).toMatch(/notice log passed over/);
+  });
+
+  it('checks JSON numbers against the column type: counts whole and non-negative, numbers given as text parsed', async () => {
+    const row = (extra: string) => `{"ts":1,"uid":"C1","id.orig_h":"10.0.0.5","id.orig_p":1,"id.resp_h":"10.0.0.9","id.resp_p":21,"proto":"tcp","conn_state":"SF"${extra}}`;
+    const lines = [row(',"orig_bytes":1.5'), row(',"orig_bytes":-3'), row(',"resp_pkts":"42","duration":"0.25"'), row(',"duration":true')].join('\n');
+    const { events, health } = await readWith(zeekReader, lines);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ pkts_in: 42, duration: 0.25 });
+    expect(health.anomalies.count('zeek.bad_value')).toBe(3);
   });
 
   it('keeps __proto__ keys as data and never reads them', async () => {
