@@ -12,6 +12,17 @@ describe('registered domain heuristic', () => {
     expect(splitName('deep.name.example.io')).toEqual({ registered: 'example.io', subdomain: 'deep.name' });
     expect(splitName('__proto__.evil.net').subdomain).toBe('__proto__');
   });
+
+  it('counts empty labels as labels, at either end and in the middle', () => {
+    expect(splitName('a.co.uk')).toEqual({ registered: 'a.co.uk', subdomain: '' });
+    expect(splitName('.co.uk')).toEqual({ registered: '.co.uk', subdomain: '' });
+    expect(splitName('x..example.com')).toEqual({ registered: 'example.com', subdomain: 'x.' });
+    expect(splitName('a.b.c.co.uk.')).toEqual({ registered: 'c.co.uk', subdomain: 'a.b' });
+    expect(splitName('.x.com')).toEqual({ registered: 'x.com', subdomain: '' });
+    expect(splitName('..com')).toEqual({ registered: '.com', subdomain: '' });
+    expect(splitName('com')).toEqual({ registered: 'com', subdomain: '' });
+    expect(splitName('.')).toEqual({ registered: '', subdomain: '' });
+  });
 });
 
 describe('DNS chunk reassembly', () => {

@@ -13,19 +13,23 @@ export interface SplitName {
   subdomain: string;
 }
 
-/** Splits a query name (trailing dot optional) into subdomain and registered domain, without splitting it into labels. */
+/** Splits a query name (trailing dot optional) into subdomain and registered domain. */
 export function splitName(name: string): SplitName {
   const lower = name.toLowerCase();
   const trimmed = lower.endsWith('.') ? lower.slice(0, -1) : lower;
-  let cut = dotBefore(trimmed, trimmed.length);
-  const beforeTld = cut;
-  cut = dotBefore(trimmed, cut);
-  if (cut !== -1 && trimmed.length - beforeTld === 3 && GENERIC_SECOND_LEVEL.has(trimmed.slice(cut + 1, beforeTld))) cut = dotBefore(trimmed, cut);
-  if (cut === -1) return { registered: trimmed, subdomain: '' };
+  // Found from the right by the dots that separate the last labels: no array of every label per query.
+  const beforeTld = dotBefore(trimmed, trimmed.length);
+  const beforeSecond = dotBefore(trimmed, beforeTld);
+  if (beforeSecond < 0) return { registered: trimmed, subdomain: '' };
+  const tld = trimmed.slice(beforeTld + 1);
+  const second = trimmed.slice(beforeSecond + 1, beforeTld);
+  const countryCode = tld.length === 2 && GENERIC_SECOND_LEVEL.has(second);
+  const cut = countryCode ? dotBefore(trimmed, beforeSecond) : beforeSecond;
+  if (cut < 0) return { registered: trimmed, subdomain: '' };
   return { registered: trimmed.slice(cut + 1), subdomain: trimmed.slice(0, cut) };
 }
 
-/** Index of the last dot before `end`, or -1 (also when `end` is -1 or 0). */
+/** The index of the last dot before `end` in `text`, or −1. */
 function dotBefore(text: string, end: number): number {
   return end <= 0 ? -1 : text.lastIndexOf('.', end - 1);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  countEscapes, dearmor, decodePercent, decodeQuotedPrintable, decodeRun, findEncodedRuns, WorkMeter,
+  countEscapes, dearmor, decodePercent, decodeQuotedPrintable, decodeRun, findEncodedRuns, mayHoldArmor, mayHoldEscapes, WorkMeter,
 } from './encodings.js';
+import { ContentStats } from './stats.js';
 import { keystream } from './testdata/random.js';
 
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -80,5 +81,66 @@ describe('escape decoders', () => {
     const armored = `-----BEGIN PGP MESSAGE-----\nComment: x\n\n${Buffer.from(body).toString('base64').replace(/.{64}/g, '$&\n')}\n=abcd\n-----END PGP MESSAGE-----\n`;
     expect(Buffer.from(dearmor(bytes(armored), new WorkMeter())!)).toEqual(Buffer.from(body));
     expect(dearmor(bytes('no armour here'), new WorkMeter())).toBeUndefined();
+  });
+});
+
+describe('scans ruled out by byte counts', () => {
+  const countsOf = (input: Uint8Array): ContentStats => {
+    const counts = new ContentStats();
+    counts.add(input);
+    return counts;
+  };
+
+  it('rules out armour only when the armour line cannot be there', () => {
+    const armored = bytes(`x\n-----BEGIN PGP MESSAGE-----\n\n${Buffer.from(keystream(60)).toString('base64')}\n-----END PGP MESSAGE-----\n`);
+    expect(mayHoldArmor(countsOf(armored))).toBe(true);
+    // Nine dashes are one short of the line; an "M" short as well.
+    expect(mayHoldArmor(countsOf(bytes('----BEGIN PGP MESSAGE-----')))).toBe(false);
+    expect(mayHoldArmor(countsOf(bytes('-----BEGIN PGP ESSAGE-----')))).toBe(false);
+    expect(mayHoldArmor(countsOf(bytes('-----BEGIN PGP MESSAGE-----')))).toBe(true);
+  });
+
+  it('never rules out armour that dearmor would find, over damaged and shuffled armour lines', () => {
+    const line = '-----BEGIN PGP MESSAGE-----';
+    const noise = keystream(4000, 'armour');
+    const ruledOut = { yes: 0, no: 0 };
+    for (let k = 0; k < 400; k++) {
+      // Drop or swap one character of the line, inside text that has some of its letters.
+      const at = noise[k]! % line.length;
+      const variant = k % 2 === 0 ? line.slice(0, at) + line.slice(at + 1) : line.slice(0, at) + String.fromCharCode(0x20 + (noise[k + 1]! % 95)) + line.slice(at + 1);
+      const input = bytes(`PGP -- ${variant}\n\nQUJD\n`);
+      if (mayHoldArmor(countsOf(input))) ruledOut.no++;
+      else {
+        ruledOut.yes++;
+        expect(dearmor(input, new WorkMeter())).toBeUndefined();
+      }
+    }
+    expect(ruledOut.yes).toBeGreaterThan(50);
+    expect(ruledOut.no).toBeGreaterThan(50);
+  });
+
+  it('rules out escapes only when there are too few % and = signs to reach the counts that matter', () => {
+    const escaped = (n: number, prefix: string): Uint8Array => bytes(Array.from({ length: n }, (_, i) => `${prefix}${(i % 200 + 16).toString(16).toUpperCase()}x`).join(''));
+    expect(mayHoldEscapes(countsOf(escaped(8, '%')), 8)).toBe(true);
+    expect(mayHoldEscapes(countsOf(escaped(7, '%')), 8)).toBe(false);
+    expect(countEscapes(escaped(7, '%'), new WorkMeter()).percent).toBe(7);
+    // Two `=` may be two soft line breaks: enough for quoted-printable whatever the escape count.
+    expect(mayHoldEscapes(countsOf(bytes('a=\r\nb=\r\nc')), 8)).toBe(true);
+    expect(mayHoldEscapes(countsOf(bytes('a=\r\nb')), 8)).toBe(false);
+    // Around the threshold: about eight `%` per 100 bytes, a rare `=` and many hex digits.
+    const noise = keystream(20000, 'escapes');
+    const ruledOut = { yes: 0, no: 0 };
+    for (let k = 0; k < 200; k++) {
+      const input = noise.subarray(k * 100, k * 100 + 100).map((b) => (b < 20 ? 0x25 : b === 20 ? 0x3d : b < 160 ? 0x41 + (b % 6) : b));
+      if (mayHoldEscapes(countsOf(input), 8)) {
+        ruledOut.no++;
+        continue;
+      }
+      ruledOut.yes++;
+      const found = countEscapes(input, new WorkMeter());
+      expect(found.percent < 8 && found.qp < 8 && found.softBreaks < 2).toBe(true);
+    }
+    expect(ruledOut.yes).toBeGreaterThan(20);
+    expect(ruledOut.no).toBeGreaterThan(20);
   });
 });

@@ -3,6 +3,7 @@
 // (RFC 4880 §6.2) — found and decoded by single-pass scanners over a 256-entry class table. No regular
 // expressions touch attacker bytes; every pass is linear and reports the bytes it touched to a WorkMeter
 // so callers (and tests) can bound the total cost.
+import type { ByteCounts } from './stats.js';
 
 export type RunEncoding = 'base64' | 'base64url' | 'base32' | 'hex';
 export type EncodingLayer = RunEncoding | 'percent' | 'quoted-printable' | 'pgp-armor';
@@ -65,6 +66,10 @@ export interface RunOptions {
 export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: WorkMeter): EncodedRun[] {
   meter.units += bytes.length;
   const runs: EncodedRun[] = [];
+  const jwt = new JwtChain();
+  const separator = options.slashSeparates === true ? 0x2f : -1;
+  const n = bytes.length;
+  // The state of the current run lives in locals (this loop reads every byte of every text sample).
   let start = -1;
   let chars = 0;
   let lineChars = 0;
@@ -72,37 +77,11 @@ export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: W
   let pads = 0;
   let lastAlphabetEnd = 0;
   let inBreak = false;
-  const separator = options.slashSeparates === true ? 0x2f : -1;
-  let previousJwtHead = -1; // end of a run starting with `eyJ` that stopped at a '.'
-  let jwtPart = 0;
-
-  const close = (end: number): void => {
-    if (start < 0) return;
-    const isJwtHead = chars >= 3 && bytes[start] === 0x65 && bytes[start + 1] === 0x79 && bytes[start + 2] === 0x4a;
-    const followsJwt = previousJwtHead >= 0 && start === previousJwtHead + 1 && jwtPart > 0 && jwtPart < 3;
-    const stopsAtDot = bytes[end] === 0x2e;
-    if (isJwtHead && stopsAtDot) {
-      previousJwtHead = end;
-      jwtPart = 1;
-    } else if (followsJwt) {
-      jwtPart++;
-      previousJwtHead = stopsAtDot ? end : -1;
-    } else {
-      previousJwtHead = -1;
-      jwtPart = 0;
-    }
-    if (chars >= options.minRun) {
-      runs.push({ encoding: encodingOf(mask, chars, pads), start, end: lastAlphabetEnd, chars, jwt: isJwtHead || followsJwt });
-    }
-    start = -1;
-  };
-
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    const c = b === separator ? 0 : CLASS[b]!;
-    if (c & ALPHABET) {
+  for (let i = 0; i <= n; i++) {
+    const b = i < n ? bytes[i]! : -1; // one step past the end closes the last run
+    const c = b < 0 || b === separator ? 0 : CLASS[b]!;
+    if (c & ALPHABET && !(start >= 0 && pads > 0)) {
       inBreak = false;
-      if (start >= 0 && pads > 0) close(i); // padding ends a run
       if (start < 0) {
         start = i;
         chars = 0;
@@ -110,23 +89,60 @@ export function findEncodedRuns(bytes: Uint8Array, options: RunOptions, meter: W
         mask = 0xff;
         pads = 0;
       }
+      // The rest of this line of alphabet characters, in a tight loop: most of a long run is here.
       mask &= c;
-      chars++;
-      lineChars++;
-      lastAlphabetEnd = i + 1;
+      let end = i + 1;
+      while (end < n) {
+        const next = bytes[end]!;
+        const d = next === separator ? 0 : CLASS[next]!;
+        if ((d & ALPHABET) === 0) break;
+        mask &= d;
+        end++;
+      }
+      chars += end - i;
+      lineChars += end - i;
+      lastAlphabetEnd = end;
+      i = end - 1;
     } else if (c & PAD && start >= 0) {
       pads++;
       lastAlphabetEnd = i + 1;
     } else if (c & BREAK && start >= 0 && (lineChars >= MIN_WRAPPED_LINE || inBreak)) {
       lineChars = 0;
       inBreak = true;
-    } else {
-      close(i);
+    } else if (start >= 0) {
+      const isJwtPart = jwt.next(bytes, start, i, chars);
+      if (chars >= options.minRun) runs.push({ encoding: encodingOf(mask, chars, pads), start, end: lastAlphabetEnd, chars, jwt: isJwtPart });
+      start = -1;
+      if (c & ALPHABET) i--; // padding ended the run: this character starts the next one
     }
   }
-  close(bytes.length);
   runs.sort((a, b) => b.chars - a.chars || a.start - b.start);
   return runs.slice(0, options.maxRuns);
+}
+
+/** Follows `header.payload.signature`: a run starting `eyJ` that stops at a dot, and the two runs right after it. */
+class JwtChain {
+  /** End of the last run of a chain that stopped at a dot, or −1. */
+  private previousEnd = -1;
+  private part = 0;
+
+  /** Takes the next run, `bytes[start, end)` with `chars` alphabet characters; true when it is part of a JWT. */
+  next(bytes: Uint8Array, start: number, end: number, chars: number): boolean {
+    const isHead = chars >= 3 && bytes[start] === 0x65 && bytes[start + 1] === 0x79 && bytes[start + 2] === 0x4a;
+    const follows = this.previousEnd >= 0 && start === this.previousEnd + 1 && this.part > 0 && this.part < 3;
+    const stopsAtDot = bytes[end] === 0x2e;
+    if (isHead && stopsAtDot) {
+      this.previousEnd = end;
+      this.part = 1;
+    } else if (follows) {
+      this.part++;
+      this.previousEnd = stopsAtDot ? end : -1;
+    } else {
+      this.previousEnd = -1;
+      this.part = 0;
+    }
+    return isHead || follows;
+  }
 }
 
 function encodingOf(mask: number, chars: number, pads: number): RunEncoding {
@@ -190,11 +206,17 @@ const B32_VALUE: Int8Array = (() => {
   return t;
 })();
 
+const HEX_VALUE: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    t['0123456789abcdef'.charCodeAt(i)] = i;
+    t['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return t;
+})();
+
 function hexValue(b: number): number {
-  if (b >= 0x30 && b <= 0x39) return b - 0x30;
-  const l = b | 0x20;
-  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
-  return -1;
+  return HEX_VALUE[b]!;
 }
 
 function decodeHex(bytes: Uint8Array, start: number, end: number, limit: number): Uint8Array {
@@ -213,6 +235,17 @@ function decodeHex(bytes: Uint8Array, start: number, end: number, limit: number)
     }
   }
   return out.subarray(0, n);
+}
+
+/** Soft line breaks that mark a body as quoted-printable whatever its count of `=XX` escapes. */
+export const QP_MIN_SOFT_BREAKS = 2;
+
+/**
+ * Whether `%XX` or `=XX` escapes can number `minEscapes`, or soft breaks `QP_MIN_SOFT_BREAKS`, judged from
+ * the byte counts alone: each needs a `%` or `=` of its own. False means `countEscapes` would find fewer.
+ */
+export function mayHoldEscapes(counts: ByteCounts, minEscapes: number): boolean {
+  return counts.count(0x25) >= minEscapes || counts.count(0x3d) >= Math.min(QP_MIN_SOFT_BREAKS, minEscapes);
 }
 
 /** Counts `%XX` escapes (RFC 3986) and `=XX` / soft line breaks (RFC 2045 quoted-printable) in one pass. */
@@ -291,6 +324,14 @@ export function decodeQuotedPrintable(bytes: Uint8Array, meter: WorkMeter): Uint
 }
 
 const ARMOR_BEGIN = [...'-----BEGIN PGP MESSAGE-----'].map((c) => c.charCodeAt(0));
+
+/** False when some byte of the armour line is rarer in the input than in the line: `dearmor` would find nothing. */
+export function mayHoldArmor(counts: ByteCounts): boolean {
+  const needed = new Map<number, number>();
+  for (const b of ARMOR_BEGIN) needed.set(b, (needed.get(b) ?? 0) + 1);
+  for (const [b, n] of needed) if (counts.count(b) < n) return false;
+  return true;
+}
 
 /**
  * The binary body of the first ASCII-armoured PGP message: armour headers end at the first empty line,

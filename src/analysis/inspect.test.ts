@@ -108,3 +108,31 @@ describe('inspection through encodings', () => {
     expect(shallow).toMatchObject({ verdict: 'ciphertext', bytes: 600 });
   });
 });
+
+describe('scans ruled out by byte counts', () => {
+  // Two texts of one length: the first has no dash, `%` or `=` (armour and escape scans are skipped), the
+  // second has enough of each (and every letter of the armour line) that both scans run and find nothing. The work charged must be the same,
+  // so that whether a scan was skipped never moves the work budget or what it lets through.
+  const words = `BEGIN PGP MESSAGE ${Array.from({ length: 400 }, (_, i) => `word${i * 7919 % 1000}`).join(' ')}`;
+  const plain = utf8(words);
+  let spaces = 0;
+  const marked = utf8(words.replace(/ /g, (space) => ['-', '%', '=', space][spaces++ % 4]!));
+
+  it('charges a skipped scan as if it ran', () => {
+    expect(marked.length).toBe(plain.length);
+    const a = inspect(plain, plain.length);
+    const b = inspect(marked, marked.length);
+    expect(a.verdict).toBe('text');
+    expect(b.verdict).toBe('text');
+    expect(a.work).toBe(b.work);
+  });
+
+  it('stops at the same point of a tight work budget either way', async () => {
+    const { INSPECT_DEFAULTS } = await import('./inspect.js');
+    for (const workFactor of [2, 3, 4]) {
+      const a = inspect(plain, plain.length, { ...INSPECT_DEFAULTS, workFactor });
+      const b = inspect(marked, marked.length, { ...INSPECT_DEFAULTS, workFactor });
+      expect([a.work, a.truncated]).toEqual([b.work, b.truncated]);
+    }
+  });
+});

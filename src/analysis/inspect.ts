@@ -16,12 +16,12 @@
 //   2 KiB and ≈ 10 at 4 KiB, random bytes z ~ N(0,1). Below 1280 bytes only magic numbers separate them.
 // - Text: ≥ `textRatio` (0.9) of bytes printable ASCII/TAB/CR/LF.
 import {
-  countEscapes, dearmor, decodePercent, decodeQuotedPrintable, decodeRun, findEncodedRuns, WorkMeter,
-  type EncodingLayer,
+  countEscapes, dearmor, decodePercent, decodeQuotedPrintable, decodeRun, findEncodedRuns, mayHoldArmor, mayHoldEscapes,
+  QP_MIN_SOFT_BREAKS, WorkMeter, type EncodingLayer,
 } from './encodings.js';
 import { blockAlignment, cipherFingerprint, type CipherFingerprint } from './fingerprints.js';
 import { identifyFormat, type Format } from './magic.js';
-import { statsOf, type StatsSummary } from './stats.js';
+import { measure, type ByteCounts, type StatsSummary } from './stats.js';
 import { recoverXorKey, XOR_DEFAULTS } from './xor.js';
 
 export type Verdict = 'ciphertext' | 'compressed' | 'media' | 'binary' | 'text' | 'too-short';
@@ -87,7 +87,12 @@ const RANK: Record<Verdict, number> = { ciphertext: 5, compressed: 3, media: 3, 
 export function classify(
   bytes: Uint8Array, completeLength: number | undefined, options: InspectOptions = INSPECT_DEFAULTS, meter = new WorkMeter(),
 ): Classification {
-  const stats = statsOf(bytes);
+  return classifyMeasured(bytes, measure(bytes).summary(), completeLength, options, meter);
+}
+
+function classifyMeasured(
+  bytes: Uint8Array, stats: StatsSummary, completeLength: number | undefined, options: InspectOptions, meter: WorkMeter,
+): Classification {
   const fingerprint = cipherFingerprint(bytes);
   const format = identifyFormat(bytes);
   if (fingerprint !== undefined) {
@@ -156,7 +161,9 @@ export function inspect(
   while (work.length > 0) {
     const item = work.pop()!;
     meter.units += item.bytes.length;
-    const found: Inspection = { ...classify(item.bytes, item.completeLength, options, meter), layers: item.layers, bytes: item.bytes.length, work: 0, truncated: false };
+    const measured = measure(item.bytes);
+    const classified = classifyMeasured(item.bytes, measured.summary(), item.completeLength, options, meter);
+    const found: Inspection = { ...classified, layers: item.layers, bytes: item.bytes.length, work: 0, truncated: false };
     if (best === undefined || isMoreSuspicious(found, best)) best = found;
     if (item.layers.length >= options.maxLayers) continue;
     if (found.verdict !== 'text' && found.verdict !== 'binary') continue;
@@ -164,10 +171,12 @@ export function inspect(
       truncated = true;
       continue;
     }
-    for (const child of peel(item, found, options, hints, meter)) work.push(child);
+    for (const child of peel(item, found, measured, options, hints, meter)) work.push(child);
   }
   return { ...best!, work: meter.units, truncated };
 }
+
+const NO_ESCAPES = { percent: 0, qp: 0, softBreaks: 0 };
 
 function isMoreSuspicious(a: Inspection, b: Inspection): boolean {
   const ra = RANK[a.verdict];
@@ -177,22 +186,30 @@ function isMoreSuspicious(a: Inspection, b: Inspection): boolean {
   return a.bytes > b.bytes;
 }
 
-/** The decodings worth classifying inside one text-like item. */
-function peel(item: Pending, found: Classification, options: InspectOptions, hints: InspectHints, meter: WorkMeter): Pending[] {
+/**
+ * The decodings worth classifying inside one text-like item. Scans that the byte counts rule out (armour,
+ * escapes) are skipped but charged to the meter as if they ran, so the work budget, and with it the
+ * result, is the same either way.
+ */
+function peel(item: Pending, found: Classification, counts: ByteCounts, options: InspectOptions, hints: InspectHints, meter: WorkMeter): Pending[] {
   const children: Pending[] = [];
   const complete = item.completeLength === item.bytes.length;
-  const armored = dearmor(item.bytes, meter);
+  let armored: Uint8Array | undefined;
+  if (mayHoldArmor(counts)) armored = dearmor(item.bytes, meter);
+  else meter.units += item.bytes.length; // the search dearmor would have made
   if (armored !== undefined) {
     // The armour body is itself the longest Base64 run: decoding it once is enough.
     return [{ bytes: armored, layers: [...item.layers, 'pgp-armor'], completeLength: complete ? armored.length : undefined }];
   }
 
-  const escapes = countEscapes(item.bytes, meter);
   const minEscapes = Math.max(8, item.bytes.length / 40);
+  let escapes = NO_ESCAPES;
+  if (mayHoldEscapes(counts, minEscapes)) escapes = countEscapes(item.bytes, meter);
+  else meter.units += item.bytes.length; // the pass countEscapes would have made
   if (escapes.percent >= minEscapes) {
     const decoded = decodePercent(item.bytes, true, meter);
     children.push({ bytes: decoded, layers: [...item.layers, 'percent'], completeLength: complete ? decoded.length : undefined });
-  } else if (escapes.softBreaks >= 2 || escapes.qp >= minEscapes) {
+  } else if (escapes.softBreaks >= QP_MIN_SOFT_BREAKS || escapes.qp >= minEscapes) {
     const decoded = decodeQuotedPrintable(item.bytes, meter);
     children.push({ bytes: decoded, layers: [...item.layers, 'quoted-printable'], completeLength: complete ? decoded.length : undefined });
   }

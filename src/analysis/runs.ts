@@ -18,27 +18,46 @@ export interface Run {
   length: number;
 }
 
-/** The longest run of characters (or bytes) in `alphabet`; the first, when several tie. */
-export function longestRun(input: string | Uint8Array, alphabet: Alphabet): Run {
-  // One table lookup per character: this runs over every body the seed analytic sees.
-  let bestStart = 0;
-  let bestLength = 0;
-  let start = 0;
-  let length = 0;
-  const text = typeof input === 'string' ? input : undefined;
-  const bytes = typeof input === 'string' ? undefined : input;
-  const n = input.length;
-  for (let i = 0; i < n; i++) {
-    const code = text !== undefined ? text.charCodeAt(i) : bytes![i]!;
-    if (code < 256 && alphabet[code] === 1) {
-      if (length === 0) start = i;
-      if (++length > bestLength) {
-        bestLength = length;
-        bestStart = start;
-      }
-    } else {
-      length = 0;
+/**
+ * The longest run of characters (or bytes) in `alphabet`, the first when several tie — provided it is at
+ * least `atLeast` long; when no run is, some shorter run (or an empty one) is returned.
+ *
+ * A run of `atLeast` or more that starts at or after `from` must cover position `from + atLeast − 1`, so
+ * that is the only position probed: a non-member there rules out every start up to it, and the scan jumps
+ * past it. A member is widened to its whole run. Every position is read at most once, so the cost is linear
+ * in the worst case and a small fraction of the input on binary data or prose (RELIABILITY D27).
+ */
+export function longestRun(input: string | Uint8Array, alphabet: Alphabet, atLeast = 1): Run {
+  const codes = typeof input === 'string' ? charCodes(input) : input;
+  const isMember = (i: number): boolean => {
+    const code = codes[i]!;
+    return code < 256 && alphabet[code] === 1;
+  };
+  const n = codes.length;
+  let best: Run = { start: 0, length: 0 };
+  let need = Math.max(1, atLeast);
+  let from = 0; // every run starting before `from` has been measured, and `from − 1` is not a member
+  while (from + need - 1 < n) {
+    const probe = from + need - 1;
+    if (!isMember(probe)) {
+      from = probe + 1;
+      continue;
     }
+    let start = probe;
+    while (start > from && isMember(start - 1)) start--;
+    let end = probe + 1;
+    while (end < n && isMember(end)) end++;
+    if (end - start >= need) {
+      best = { start, length: end - start };
+      need = best.length + 1;
+    }
+    from = end + 1;
   }
-  return { start: bestStart, length: bestLength };
+  return best;
+}
+
+function charCodes(text: string): Uint16Array {
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return codes;
 }

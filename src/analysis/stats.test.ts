@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ContentStats, expectedRandomEntropy, statsOf } from './stats.js';
+import { ContentStats, expectedRandomEntropy, measure, statsOf } from './stats.js';
 import { keystream } from './testdata/random.js';
 
 const text = readFileSync(new URL('./testdata/plain.txt', import.meta.url));
@@ -27,9 +27,49 @@ describe('content statistics', () => {
 
   it('gives the same answer streamed in chunks as in one call', () => {
     const data = new Uint8Array(deflateRawSync(text));
-    const streamed = new ContentStats();
-    for (let i = 0; i < data.length; i += 7) streamed.add(data.subarray(i, i + 7));
-    expect(streamed.summary()).toEqual(statsOf(data));
+    // Chunks of one and two bytes cross the start of the trigram windows and every chunk boundary.
+    for (const size of [1, 2, 3, 7, 4096]) {
+      const streamed = new ContentStats();
+      for (let i = 0; i < data.length; i += size) streamed.add(data.subarray(i, i + size));
+      expect(streamed.summary(), `chunks of ${size}`).toEqual(statsOf(data));
+    }
+  });
+
+  it('matches the textbook mean and cyclic serial correlation (as ent computes them)', () => {
+    const data = new Uint8Array(deflateRawSync(text)).subarray(0, 999);
+    const n = data.length;
+    let sum = 0;
+    let sumSq = 0;
+    let products = 0;
+    for (let i = 0; i < n; i++) {
+      sum += data[i]!;
+      sumSq += data[i]! * data[i]!;
+      products += data[i]! * data[(i + 1) % n]!;
+    }
+    const s = statsOf(data);
+    expect(s.mean).toBe(sum / n);
+    expect(s.serialCorrelation).toBe((n * products - sum * sum) / (n * sumSq - sum * sum));
+    expect(s.printableRatio).toBe(data.filter((b) => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13).length / n);
+  });
+
+  it('measures each buffer afresh in the shared table: nothing of the previous buffer remains', () => {
+    const fresh = (bytes: Uint8Array): unknown => {
+      const s = new ContentStats();
+      s.add(bytes);
+      return s.summary();
+    };
+    const second = new Uint8Array(text.subarray(0, 500));
+    measure(text);
+    expect(measure(second).summary()).toEqual(fresh(second));
+    expect(measure(second).count(0x20)).toBe(second.filter((b) => b === 0x20).length);
+  });
+
+  it('counts repeated trigrams: none in three bytes, one in a repeated three-byte pattern', () => {
+    expect(statsOf(new Uint8Array([1, 2, 3])).repeatRatio).toBe(0);
+    expect(statsOf(new Uint8Array([1, 2, 3, 1, 2, 3])).repeatRatio).toBe(1 / 4); // windows 123 231 312 123
+    const counts = new ContentStats();
+    counts.add(new Uint8Array([5, 5, 9]));
+    expect([counts.count(5), counts.count(9), counts.count(0)]).toEqual([2, 1, 0]);
   });
 
   it('computes the expected entropy of random samples (the small-sample bias)', () => {

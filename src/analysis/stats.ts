@@ -5,63 +5,87 @@
 
 const REPEAT_SLOTS = 4096;
 
+/** The byte histogram of a stream, for scans that can be ruled out by counts alone. */
+export interface ByteCounts {
+  count(byte: number): number;
+}
+
 /** Accumulates statistics over chunks of one stream; `summary()` may be called at any time. */
-export class ContentStats {
+export class ContentStats implements ByteCounts {
+  // Sum, sum of squares and the printable count are read off the histogram in `summary()`; only what
+  // depends on byte order (serial correlation, repeats) is accumulated per byte.
   private readonly counts = new Float64Array(256);
   private n = 0;
-  private sum = 0;
   // Serial correlation sums (Knuth TAOCP vol. 2 §3.3.2, as `ent` computes them).
-  private sccFirst = -1;
-  private sccLast = 0;
-  private sccUV = 0;
-  private sccU2 = 0;
+  private first = 0;
+  private last = 0;
+  private uv = 0;
   // Repeat signal: each 3-byte window is hashed to a slot that remembers the last window stored there;
   // a hit means the same trigram recurred (what LZ77 would exploit). Random bytes hit ~1/4096 of the time.
   private readonly lastSeen = new Int32Array(REPEAT_SLOTS);
-  /** The last two bytes seen, to continue trigrams across chunks. */
-  private readonly window = new Uint8Array(2);
+  /** The last two bytes seen (the low 16 bits), to continue trigrams across chunks. */
+  private recent = 0;
   private repeats = 0;
-  private windows = 0;
-  private printable = 0;
 
   add(bytes: Uint8Array): void {
-    // Hot loop: the running sums live in locals and are written back once (field stores per byte cost ~3×).
+    const length = bytes.length;
+    if (length === 0) return;
+    if (this.n === 0) this.first = bytes[0]!;
+    // Hot loop: locals only (field stores per byte cost ~3×). The first two bytes of the stream start
+    // no trigram; every later byte ends one.
     const counts = this.counts;
     const lastSeen = this.lastSeen;
-    let { n, sum, sccFirst, sccLast, sccUV, sccU2, repeats, windows, printable } = this;
-    let w0 = this.window[0]!;
-    let w1 = this.window[1]!;
-    for (let i = 0; i < bytes.length; i++) {
+    let { last, uv, recent, repeats } = this;
+    let i = 0;
+    for (; i < length && this.n + i < 2; i++) {
       const b = bytes[i]!;
       counts[b]!++;
-      sum += b;
-      if (sccFirst < 0) sccFirst = b;
-      else sccUV += sccLast * b;
-      sccU2 += b * b;
-      sccLast = b;
-      printable += IS_TEXT_BYTE[b]!;
-      n++;
-      if (n >= 3) {
-        windows++;
-        const key = ((w0 << 16) | (w1 << 8) | b) + 1;
-        const slot = Math.imul(key, 0x9e3779b1) >>> 20;
-        if (lastSeen[slot] === key) repeats++;
-        else lastSeen[slot] = key;
-      }
-      w0 = w1;
-      w1 = b;
+      uv += last * b;
+      last = b;
+      recent = ((recent << 8) | b) & 0xffff;
     }
-    Object.assign(this, { n, sum, sccFirst, sccLast, sccUV, sccU2, repeats, windows, printable });
-    this.window[0] = w0;
-    this.window[1] = w1;
+    for (; i < length; i++) {
+      const b = bytes[i]!;
+      counts[b]!++;
+      uv += last * b;
+      last = b;
+      const trigram = (recent << 8) | b;
+      const key = trigram + 1;
+      const slot = Math.imul(key, 0x9e3779b1) >>> 20;
+      repeats += +(lastSeen[slot] === key); // branch-free: storing an equal key again changes nothing
+      lastSeen[slot] = key;
+      recent = trigram & 0xffff;
+    }
+    this.n += length;
+    this.last = last;
+    this.uv = uv;
+    this.recent = recent;
+    this.repeats = repeats;
+  }
+
+  /** Starts a new stream, keeping the tables (so one instance can measure many buffers without allocating). */
+  reset(): void {
+    this.counts.fill(0);
+    this.lastSeen.fill(0);
+    this.n = 0;
+    this.first = 0;
+    this.last = 0;
+    this.uv = 0;
+    this.recent = 0;
+    this.repeats = 0;
   }
 
   get length(): number {
     return this.n;
   }
 
+  /** How many times `byte` occurred. */
+  count(byte: number): number {
+    return this.counts[byte]!;
+  }
+
   summary(): StatsSummary {
-    return summarise(this.counts, this.n, this.sum, this.sccFirst, this.sccLast, this.sccUV, this.sccU2, this.repeats, this.windows, this.printable);
+    return summarise(this.counts, this.n, this.first, this.last, this.uv, this.repeats);
   }
 }
 
@@ -87,9 +111,19 @@ export interface StatsSummary {
 
 /** Statistics of one buffer in one call. */
 export function statsOf(bytes: Uint8Array): StatsSummary {
-  const s = new ContentStats();
-  s.add(bytes);
-  return s.summary();
+  return measure(bytes).summary();
+}
+
+const scratch = new ContentStats();
+
+/**
+ * The byte counts and statistics of one buffer, in a shared instance: valid until the next call (content
+ * inspection is synchronous, and this spares a 16 KiB table per buffer measured).
+ */
+export function measure(bytes: Uint8Array): ContentStats {
+  scratch.reset();
+  scratch.add(bytes);
+  return scratch;
 }
 
 export const IS_TEXT_BYTE: Uint8Array = (() => {
@@ -101,13 +135,13 @@ export const IS_TEXT_BYTE: Uint8Array = (() => {
   return t;
 })();
 
-function summarise(
-  counts: Float64Array, n: number, sum: number, first: number, last: number, uv: number, u2: number,
-  repeats: number, windows: number, printable: number,
-): StatsSummary {
+function summarise(counts: Float64Array, n: number, first: number, last: number, uv: number, repeats: number): StatsSummary {
   let entropy = 0;
   let chi = 0;
   let distinct = 0;
+  let sum = 0;
+  let u2 = 0;
+  let printable = 0;
   const expected = n / 256;
   for (let b = 0; b < 256; b++) {
     const c = counts[b]!;
@@ -115,6 +149,9 @@ function summarise(
       distinct++;
       const p = c / n;
       entropy -= p * Math.log2(p);
+      sum += b * c;
+      u2 += b * b * c;
+      printable += IS_TEXT_BYTE[b]! * c;
     }
     if (n > 0) chi += ((c - expected) * (c - expected)) / expected;
   }
@@ -125,6 +162,7 @@ function summarise(
     const d = n * u2 - sum * sum;
     serialCorrelation = d === 0 ? 1 : a / d;
   }
+  const windows = Math.max(0, n - 2);
   return {
     bytes: n,
     entropy,

@@ -10,7 +10,7 @@
 // `payload` sample for that later data (one per HTTP body / MIME part / FTP transfer, or per window of a long
 // raw stream), which is what the pcap analyzers do.
 import { z } from 'zod';
-import type { DnsEvent, Event, HttpEvent, PayloadEvent } from '../../core/events.js';
+import type { ByteSample, DnsEvent, Event, HttpEvent, PayloadEvent } from '../../core/events.js';
 import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
 import type { AnomalyCounter } from '../../core/anomalies.js';
@@ -19,6 +19,7 @@ import { newDnsEntity, type DnsEntity } from '../../analysis/dns-chunks.js';
 import { splitName } from '../../analysis/domain.js';
 import { inspectionShape, toInspectOptions } from '../../analysis/inspect-options.js';
 import { describeInspection, inspect, inspectionDetails, type Inspection, type InspectOptions } from '../../analysis/inspect.js';
+import { inspectSample } from '../../analysis/sample-inspection.js';
 import { subTechnique } from '../../analysis/technique.js';
 import type { DetectorSpec, Emit } from '../detector.js';
 
@@ -103,7 +104,7 @@ class EncryptedPayload {
     if (!this.o.directions.includes(event.direction)) return;
     if (this.o.ignore_contexts.some((prefix) => event.context.startsWith(prefix))) return;
     const flow = this.flow(event, event.protocol, event.direction, emit);
-    this.observe(flow, event, event.context, event.name, event.sample.bytes, event.sample.total, false);
+    this.observe(flow, event, event.context, event.name, event.sample, false);
   }
 
   private http(event: HttpEvent, emit: Emit): void {
@@ -111,10 +112,10 @@ class EncryptedPayload {
     const flow = this.flow(event, 'http', 'out', emit);
     if (this.o.inspect_uri && event.uri !== undefined && event.uri.length >= this.o.min_run) {
       const uri = new Uint8Array(Buffer.from(event.uri, 'latin1'));
-      this.observe(flow, event, 'http.uri', undefined, uri, uri.length, true);
+      this.observe(flow, event, 'http.uri', undefined, { bytes: uri, total: uri.length }, true);
     }
     if (event.request_body !== undefined) {
-      this.observe(flow, event, 'http.request_body', undefined, event.request_body.bytes, event.request_body.total, false);
+      this.observe(flow, event, 'http.request_body', undefined, event.request_body, false);
     }
   }
 
@@ -136,8 +137,9 @@ class EncryptedPayload {
   }
 
   private observe(
-    flow: FlowState, event: Event, context: string, name: string | undefined, bytes: Uint8Array, total: number, uri: boolean,
+    flow: FlowState, event: Event, context: string, name: string | undefined, sample: ByteSample, uri: boolean,
   ): void {
+    const { bytes, total } = sample;
     const signature = `${total}:${sampleHash(bytes)}`;
     if (flow.signatures.has(signature)) return;
     if (flow.signatures.size < MAX_SIGNATURES) flow.signatures.add(signature);
@@ -147,9 +149,8 @@ class EncryptedPayload {
     const underDepth = flow.inspected < this.o.flow_inspect_depth;
     const limit = underDepth ? this.o.sample_bytes : this.o.sample_after_depth;
     if (!underDepth) flow.shallow++;
-    const view = bytes.subarray(0, limit);
-    flow.inspected += view.length;
-    const found = inspect(view, total, this.inspectOptions, { uri });
+    flow.inspected += Math.min(bytes.length, limit);
+    const found = inspectSample(sample, limit, this.inspectOptions, { uri });
     if (found.verdict !== 'ciphertext') return;
     if (flow.best === undefined || found.bytes > flow.best.found.bytes || (found.fingerprint && !flow.best.found.fingerprint)) {
       flow.best = { found, context, ...(name !== undefined ? { name } : {}) };

@@ -9,6 +9,7 @@ import type { Evidence, Finding } from '../../core/findings.js';
 import { findingId } from '../../core/findings.js';
 import type { HttpEvent } from '../../core/events.js';
 import { inspect } from '../../analysis/inspect.js';
+import { inspectSample } from '../../analysis/sample-inspection.js';
 import { BASE64_ALPHABET, longestRun } from '../../analysis/runs.js';
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import type { Detector, DetectorSpec } from '../detector.js';
@@ -59,7 +60,7 @@ interface Group {
  */
 function decodesToBenign(event: HttpEvent): boolean {
   const found = event.request_body !== undefined
-    ? inspect(event.request_body.bytes, event.request_body.total)
+    ? inspectSample(event.request_body)
     : inspect(Buffer.from(event.uri ?? '', 'latin1'), undefined, undefined, { uri: true });
   return found.verdict === 'compressed' || found.verdict === 'media' || (found.verdict === 'text' && found.layers.length > 0);
 }
@@ -108,8 +109,9 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       const uri = event.uri ?? '';
       const bodyLength = event.request_body_len ?? event.request_body?.total ?? 0;
       if (!(uri.length > o.min_uri_length || bodyLength > o.min_body_length)) return;
-      const uriRun = longestRun(uri, BASE64_ALPHABET).length;
-      const bodyRun = event.request_body === undefined ? 0 : longestRun(event.request_body.bytes, BASE64_ALPHABET).length;
+      // Runs shorter than the threshold do not matter, so the scans may skip them.
+      const uriRun = longestRun(uri, BASE64_ALPHABET, o.min_base64_run).length;
+      const bodyRun = event.request_body === undefined ? 0 : longestRun(event.request_body.bytes, BASE64_ALPHABET, o.min_base64_run).length;
       const run = Math.max(uriRun, bodyRun);
       if (run < o.min_base64_run) return;
       const risk = bodyLength > o.high_risk_body_length ? 9 : bodyLength > o.min_body_length ? 8 : o.uri_only_risk;
