@@ -150,7 +150,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
     }
   }
 
-  function volumes(): Volume[] {
+  function allVolumes(): Volume[] {
     return [...state.entries()].flatMap(([, vs]) => vs.filter((v): v is Volume => v !== undefined));
   }
 
@@ -165,7 +165,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       add(event, bytesOut, bytesIn);
     },
     snapshot(): unknown {
-      return { entries: volumes().map((v) => [snapshotKey(v), { ...v, ports: [...v.ports.entries()] }]) };
+      return { entries: allVolumes().map((v) => [snapshotKey(v), { ...v, ports: [...v.ports.entries()] }]) };
     },
     restore(snapshot: unknown): void {
       const saved = snapshot as { entries: [string, Omit<Volume, 'ports'> & { ports: [number, number][] }][] };
@@ -180,7 +180,7 @@ function create(o: Options, limits: AnomalyCounter): Detector {
       }
     },
     flush(out: Emit): void {
-      const pending = volumes();
+      const pending = allVolumes();
       pending.sort((a, b) => a.start - b.start || a.window - b.window || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.dst_ip < b.dst_ip ? -1 : 1));
       for (const v of pending) evaluate(v, out);
       state.clear();
