@@ -82,10 +82,11 @@ export const exfilscopeEventsReader: Reader = {
     let badInARow = 0;
     for await (const batch of readLines(stream, { maxLineLength: ctx.limits.max_line_length, anomalies: health.anomalies })) {
       const events: Event[] = [];
-      batch.lines.forEach((line, i) => {
+      for (let i = 0; i < batch.length; i++) {
+        const line = batch.line(i);
         const lineNo = batch.firstLine + i;
         health.records++;
-        if (line.trim() === '') return;
+        if (line.trim() === '') continue;
         let reason: string | undefined;
         try {
           const value = parseJson(line);
@@ -94,7 +95,7 @@ export const exfilscopeEventsReader: Reader = {
           if (reason === undefined) {
             events.push(value as unknown as Event);
             badInARow = 0;
-            return;
+            continue;
           }
           health.anomalies.add('events.bad_event', { line: lineNo, detail: reason });
         } catch {
@@ -103,7 +104,7 @@ export const exfilscopeEventsReader: Reader = {
         if (++badInARow >= ctx.limits.max_consecutive_bad_lines) {
           throw new InputError(ctx.path, `${badInARow} bad lines in a row: not exfilscope events`, { line: lineNo });
         }
-      });
+      }
       health.bytes = batch.bytes;
       if (events.length > 0) yield events;
     }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../core/anomalies.js';
-import { readLines } from './lines.js';
+import { readLines, type LineBatch } from './lines.js';
+
+const linesOf = (batch: LineBatch): string[] => Array.from({ length: batch.length }, (_, i) => batch.line(i));
 
 async function collect(chunks: string[], maxLineLength = 1024) {
   const anomalies = new AnomalyCounter();
@@ -9,7 +11,7 @@ async function collect(chunks: string[], maxLineLength = 1024) {
   }
   const out: { line: number; text: string }[] = [];
   for await (const batch of readLines(stream(), { maxLineLength, anomalies })) {
-    batch.lines.forEach((text, i) => out.push({ line: batch.firstLine + i, text }));
+    for (let i = 0; i < batch.length; i++) out.push({ line: batch.firstLine + i, text: batch.line(i) });
   }
   return { out, anomalies };
 }
@@ -57,7 +59,7 @@ describe('readLines', () => {
       yield Buffer.from([0xff, 0x0a]);
     }
     const lines: string[] = [];
-    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) lines.push(...b.lines);
+    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) lines.push(...linesOf(b));
     expect(lines).toEqual(['€', '\uFFFD']);
   });
 
@@ -71,7 +73,7 @@ describe('readLines', () => {
       yield Buffer.from('c\nd\n', 'ascii');
     }
     const lines: string[] = [];
-    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) lines.push(...b.lines);
+    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) lines.push(...linesOf(b));
     expect(lines).toEqual(['plain', 'a€', 'b\uFFFDc', 'd']);
   });
 
@@ -82,7 +84,7 @@ describe('readLines', () => {
       yield Buffer.from(text, 'ascii');
     }
     const batches: { firstLine: number; count: number }[] = [];
-    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) batches.push({ firstLine: b.firstLine, count: b.lines.length });
+    for await (const b of readLines(stream(), { maxLineLength: 100, anomalies })) batches.push({ firstLine: b.firstLine, count: b.length });
     expect(batches.length).toBeGreaterThan(1);
     expect(Math.max(...batches.map((b) => b.count))).toBeLessThanOrEqual(1024);
     expect(batches.reduce((n, b) => n + b.count, 0)).toBe(3000);

@@ -4,13 +4,30 @@ import { isAscii } from 'node:buffer';
 import type { AnomalyCounter } from '../../core/anomalies.js';
 import type { ByteStream } from './open.js';
 
-export interface LineBatch {
-  /** Lines without their terminator (`\n` or `\r\n`). */
-  lines: string[];
-  /** 1-based line number of `lines[0]`. */
-  firstLine: number;
-  /** Bytes consumed from the stream so far, for progress. */
-  bytes: number;
+/**
+ * Consecutive lines, kept as spans of one text rather than as strings of their own: readers that parse in
+ * place (the Zeek TSV reader) never copy a line out, and char access on the flat text stays fast.
+ */
+export class LineBatch {
+  /** Start and end (exclusive, before any `\r\n` or `\n`) of each line in `text`. */
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+
+  constructor(
+    readonly text: string,
+    /** 1-based line number of the first line. */
+    readonly firstLine: number,
+    /** Bytes consumed from the stream so far, for progress. */
+    readonly bytes: number,
+  ) {}
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  line(i: number): string {
+    return this.text.slice(this.starts[i], this.ends[i]);
+  }
 }
 
 export interface LineOptions {
@@ -41,44 +58,42 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
   for await (const chunk of stream) {
     bytes += chunk.length;
     // Pure ASCII (the usual log) is copied as Latin-1, much faster than UTF-8 decoding and the same text.
-    const text = !midCharacter && isAscii(chunk)
+    const decoded = !midCharacter && isAscii(chunk)
       ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1')
       : decoder.decode(chunk, { stream: true });
     midCharacter = chunk.length > 0 && chunk[chunk.length - 1]! >= 0x80;
+    // The last chunk's unfinished line is joined to this one, so every line lies within one text. It holds no
+    // newline, so the search starts after it.
+    const text = carry + decoded;
+    let start = 0;
+    let searchFrom = carry.length;
+    carry = '';
     // A batch holds consecutive lines only; a skipped line closes it so line numbers stay exact. Batches are
     // yielded as they fill, so only a few lines of a large chunk are alive at a time.
     let batch: LineBatch | undefined;
-    let start = 0;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = text.indexOf('\n', searchFrom);
       if (nl === -1) break;
-      if (skipping) {
+      if (skipping || nl - start > maxLineLength) {
+        if (!skipping) tooLong();
         skipping = false;
         if (batch !== undefined) yield batch;
         batch = undefined;
       } else {
-        let line = carry.length > 0 ? carry + text.slice(start, nl) : text.slice(start, nl);
-        carry = '';
-        if (line.length > maxLineLength) {
-          tooLong();
-          if (batch !== undefined) yield batch;
+        batch ??= new LineBatch(text, lineNo, bytes);
+        batch.starts.push(start);
+        batch.ends.push(nl > start && text.charCodeAt(nl - 1) === 13 /* \r */ ? nl - 1 : nl);
+        if (batch.length === BATCH_LINES) {
+          yield batch;
           batch = undefined;
-        } else {
-          if (line.endsWith('\r')) line = line.slice(0, -1);
-          batch ??= { lines: [], firstLine: lineNo, bytes };
-          batch.lines.push(line);
-          if (batch.lines.length === BATCH_LINES) {
-            yield batch;
-            batch = undefined;
-          }
         }
       }
       lineNo++;
-      start = nl + 1;
+      start = searchFrom = nl + 1;
     }
     if (batch !== undefined) yield batch;
     if (!skipping) {
-      carry = carry.length > 0 ? carry + text.slice(start) : text.slice(start);
+      carry = text.slice(start);
       if (carry.length > maxLineLength) {
         tooLong();
         carry = '';
@@ -88,7 +103,9 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
   }
   carry += decoder.decode();
   if (!skipping && carry.length > 0) {
-    if (carry.endsWith('\r')) carry = carry.slice(0, -1);
-    yield { lines: [carry], firstLine: lineNo, bytes };
+    const batch = new LineBatch(carry, lineNo, bytes);
+    batch.starts.push(0);
+    batch.ends.push(carry.endsWith('\r') ? carry.length - 1 : carry.length);
+    yield batch;
   }
 }

@@ -21,8 +21,8 @@ export async function* numberedLines(stream: ByteStream, ctx: ReadContext<unknow
     for await (const batch of readLines(stream, { maxLineLength: limits.max_line_length, anomalies: health.anomalies })) {
       health.bytes = batch.bytes;
       const out: NumberedLine[] = [];
-      for (let k = 0; k < batch.lines.length; k++) {
-        const text = batch.lines[k]!;
+      for (let k = 0; k < batch.length; k++) {
+        const text = batch.line(k);
         lastLine = batch.firstLine + k;
         if (text.length === 0) continue;
         out.push({ text, line: lastLine });

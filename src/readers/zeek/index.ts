@@ -64,17 +64,20 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
   for await (const batch of readLines(stream, { maxLineLength: ctx.limits.max_line_length, anomalies: health.anomalies })) {
     health.bytes = batch.bytes;
     const rows: T[] = [];
-    for (let i = 0; i < batch.lines.length; i++) {
-      const text = batch.lines[i]!;
+    const { text: batchText, starts, ends } = batch;
+    for (let i = 0; i < batch.length; i++) {
+      const from = starts[i]!;
+      const end = ends[i]!;
       const line = batch.firstLine + i;
-      if (text.length === 0) continue;
+      if (end === from) continue;
+      const first = batchText.charCodeAt(from);
       // The first line that is not a `#` directive tells TSV from JSON; JSON logs may carry `#` comments.
-      if (json === undefined && text.charCodeAt(0) !== 35 /* # */) json = text.trimStart().startsWith('{');
-      if (json === true && text.charCodeAt(0) === 35) continue;
+      if (json === undefined && first !== 35 /* # */) json = batch.line(i).trimStart().startsWith('{');
+      if (json === true && first === 35) continue;
       if (json !== true) {
-        if (text.charCodeAt(0) === 35 /* # */) {
+        if (first === 35 /* # */) {
           header ??= new TsvHeader();
-          const error = header.directive(text);
+          const error = header.directive(batch.line(i));
           if (error !== undefined) throw new InputError(ctx.path, error, { line });
           continue;
         }
@@ -90,8 +93,8 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
           noteSkipped(header.path ?? 'unnamed');
           continue;
         }
-        if (!row.load(text)) {
-          badLines.bad('zeek.field_count', line, `${TsvRow.countFields(text, header.separator)} fields where #fields has ${header.fields.length}`);
+        if (!row.load(batchText, from, end)) {
+          badLines.bad('zeek.field_count', line, `${TsvRow.countFields(batch.line(i), header.separator)} fields where #fields has ${header.fields.length}`);
           continue;
         }
         accept(rows, rowKind, row, line);
@@ -99,7 +102,7 @@ async function* zeekRows<T>(stream: ByteStream, ctx: ReadContext, convert: Conve
         health.records++;
         let obj: unknown;
         try {
-          obj = JSON.parse(text);
+          obj = JSON.parse(batch.line(i));
         } catch {
           badLines.bad('zeek.bad_json', line, 'not a JSON object');
           continue;

@@ -168,29 +168,28 @@ export function requiredAddr(row: Row, field: Field): string {
 
 function isAddress(value: string): boolean {
   if (value.length === 0 || value.length > 45) return false;
-  return value.includes(':') ? isIpv6Text(value) : isIpv4(value);
+  return isIpv4(value) || (value.includes(':') && isIpv6Text(value));
 }
 
-/** Dotted quad: four groups of 1–3 digits, each at most 255. */
+/** Dotted quad: four groups of 1–3 digits, each at most 255. One pass, as most addresses in logs are IPv4. */
 function isIpv4(value: string): boolean {
-  let groups = 0;
+  let dots = 0;
   let digits = 0;
   let group = 0;
-  for (let i = 0; i <= value.length; i++) {
-    const c = i === value.length ? 46 : value.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || group > 255) return false;
-      groups++;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || group > 255 || ++dots > 3) return false;
       digits = 0;
       group = 0;
-    } else if (isDigit(c) && digits < 3) {
+    } else if (c >= 48 && c <= 57 && digits < 3) {
       group = group * 10 + (c - 48);
       digits++;
     } else {
       return false;
     }
   }
-  return groups === 4;
+  return dots === 3 && digits > 0 && group <= 255;
 }
 
 /** IPv6 text by its alphabet (hex digits, colons, embedded IPv4 dots, `%` zone). */

@@ -114,9 +114,12 @@ export class TsvHeader {
  * unescaped or parsed only when a mapping asks for them, so unused columns cost nothing.
  */
 export class TsvRow implements Row {
-  private line = '';
+  /** The text holding the current line (a batch of lines; the line is a span of it). */
+  private source = '';
   /** Whether the line holds a backslash at all: when not, no value needs unescaping. */
   private escaped = false;
+  /** The first backslash in `text` at or after the current line, -1 for none: found once per batch, not per line. */
+  private nextBackslash = -1;
   /** The value `locate` found last. */
   private from = 0;
   private to = 0;
@@ -127,23 +130,27 @@ export class TsvRow implements Row {
     this.starts = new Int32Array((header.fields?.length ?? 0) + 1);
   }
 
-  /** Points the row at a new line; false when its field count differs from the header's. */
-  load(line: string): boolean {
+  /** Points the row at the line text[from, end); false when its field count differs from the header's. */
+  load(text: string, from: number, end: number): boolean {
     const { separator } = this.header;
     const expected = this.starts.length - 1;
     let count = 0;
-    let from = 0;
+    let start = from;
     for (;;) {
       if (count === expected) return false;
-      this.starts[count++] = from;
-      const at = line.indexOf(separator, from);
-      if (at < 0) break;
-      from = at + separator.length;
+      this.starts[count++] = start;
+      const at = text.indexOf(separator, start);
+      if (at < 0 || at >= end) break;
+      start = at + separator.length;
     }
     if (count !== expected) return false;
-    this.starts[count] = line.length + separator.length;
-    this.line = line;
-    this.escaped = line.includes('\\');
+    this.starts[count] = end + separator.length;
+    if (text !== this.source) {
+      this.source = text;
+      this.nextBackslash = text.indexOf('\\');
+    }
+    if (this.nextBackslash >= 0 && this.nextBackslash < from) this.nextBackslash = text.indexOf('\\', from);
+    this.escaped = this.nextBackslash >= 0 && this.nextBackslash < end;
     return true;
   }
 
@@ -159,7 +166,7 @@ export class TsvRow implements Row {
   /** Column i as text, for `dump`: undefined when absent or unset. */
   textAt(i: number): string | undefined {
     if (!this.locate(i)) return undefined;
-    const value = this.line.slice(this.from, this.to);
+    const value = this.source.slice(this.from, this.to);
     if (value === this.header.emptyField) return '';
     return this.escaped ? unescapeZeek(value) : value;
   }
@@ -172,7 +179,7 @@ export class TsvRow implements Row {
     this.from = from;
     this.to = to;
     const unset = this.header.unsetField;
-    return to - from !== unset.length || !this.line.startsWith(unset, from);
+    return to - from !== unset.length || !this.source.startsWith(unset, from);
   }
 
   text(field: Field): string | undefined {
@@ -180,17 +187,17 @@ export class TsvRow implements Row {
   }
 
   digits(field: Field): number | undefined {
-    return this.locate(this.header.column(field)) ? countAt(this.line, this.from, this.to) : undefined;
+    return this.locate(this.header.column(field)) ? countAt(this.source, this.from, this.to) : undefined;
   }
 
   decimal(field: Field): number | undefined {
-    return this.locate(this.header.column(field)) ? decimalAt(this.line, this.from, this.to) : undefined;
+    return this.locate(this.header.column(field)) ? decimalAt(this.source, this.from, this.to) : undefined;
   }
 
   /** Elements are split before they are unescaped: Zeek escapes a set separator inside an element. */
   list(field: Field): string[] | undefined {
     if (!this.locate(this.header.column(field))) return undefined;
-    const value = this.line.slice(this.from, this.to);
+    const value = this.source.slice(this.from, this.to);
     if (value === this.header.emptyField) return [];
     return value.split(this.header.setSeparator).map(unescapeZeek);
   }

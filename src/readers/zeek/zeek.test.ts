@@ -54,6 +54,12 @@ describe('zeek TSV reader', () => {
     expect(flow.uid).toBe('a\tb€');
   });
 
+  it('unescapes only the rows that carry escapes when plain and escaped rows share one chunk', async () => {
+    const rows = connRow({ uid: 'plain\\' }) + connRow({ uid: 'x\\x41y' }) + connRow({ uid: 'C3' }) + connRow({ uid: 'b\\x42' });
+    const { events } = await readWith(zeekReader, header('conn', CONN_FIELDS, CONN_TYPES) + rows + CLOSE);
+    expect(events.map((e) => (e as FlowEvent).uid)).toEqual(['plain\\', 'xAy', 'C3', 'bB']);
+  });
+
   it('reads sets with the set separator, (empty) as an empty set, and honours a custom separator', async () => {
     const fields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'query', 'answers', 'TTLs'];
     const types = ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'vector[string]', 'vector[interval]'];
