@@ -26,6 +26,15 @@ describe('readLines', () => {
     ]);
   });
 
+  it('joins a line spread over several chunks and numbers the lines after it', async () => {
+    const { out } = await collect(['ab', 'cd', 'ef\r', '\ng\nh']);
+    expect(out).toEqual([
+      { line: 1, text: 'abcdef' },
+      { line: 2, text: 'g' },
+      { line: 3, text: 'h' },
+    ]);
+  });
+
   it('yields an unterminated last line', async () => {
     const { out } = await collect(['x\ny']);
     expect(out.map((l) => l.text)).toEqual(['x', 'y']);

@@ -58,21 +58,36 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
   for await (const chunk of stream) {
     bytes += chunk.length;
     // Pure ASCII (the usual log) is copied as Latin-1, much faster than UTF-8 decoding and the same text.
-    const decoded = !midCharacter && isAscii(chunk)
+    const text = !midCharacter && isAscii(chunk)
       ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1')
       : decoder.decode(chunk, { stream: true });
     midCharacter = chunk.length > 0 && chunk[chunk.length - 1]! >= 0x80;
-    // The last chunk's unfinished line is joined to this one, so every line lies within one text. It holds no
-    // newline, so the search starts after it.
-    const text = carry + decoded;
     let start = 0;
-    let searchFrom = carry.length;
-    carry = '';
+    if (carry.length > 0) {
+      // The last chunk's unfinished line: joined to its end, it makes a batch of its own, so that the other
+      // lines stay spans of this chunk's flat text (a joined text would be a slower cons string).
+      const nl = text.indexOf('\n');
+      if (nl === -1) {
+        carry += text;
+        if (carry.length > maxLineLength) {
+          tooLong();
+          carry = '';
+          skipping = true;
+        }
+        continue;
+      }
+      const line = carry + text.slice(0, nl);
+      carry = '';
+      if (line.length > maxLineLength) tooLong();
+      else yield oneLine(line, lineNo, bytes);
+      lineNo++;
+      start = nl + 1;
+    }
     // A batch holds consecutive lines only; a skipped line closes it so line numbers stay exact. Batches are
     // yielded as they fill, so only a few lines of a large chunk are alive at a time.
     let batch: LineBatch | undefined;
     for (;;) {
-      const nl = text.indexOf('\n', searchFrom);
+      const nl = text.indexOf('\n', start);
       if (nl === -1) break;
       if (skipping || nl - start > maxLineLength) {
         if (!skipping) tooLong();
@@ -89,7 +104,7 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
         }
       }
       lineNo++;
-      start = searchFrom = nl + 1;
+      start = nl + 1;
     }
     if (batch !== undefined) yield batch;
     if (!skipping) {
@@ -102,10 +117,13 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
     }
   }
   carry += decoder.decode();
-  if (!skipping && carry.length > 0) {
-    const batch = new LineBatch(carry, lineNo, bytes);
-    batch.starts.push(0);
-    batch.ends.push(carry.endsWith('\r') ? carry.length - 1 : carry.length);
-    yield batch;
-  }
+  if (!skipping && carry.length > 0) yield oneLine(carry, lineNo, bytes);
+}
+
+/** A batch of one line that has a text of its own (without its `\r\n` or `\n`). */
+function oneLine(line: string, lineNo: number, bytes: number): LineBatch {
+  const batch = new LineBatch(line, lineNo, bytes);
+  batch.starts.push(0);
+  batch.ends.push(line.endsWith('\r') ? line.length - 1 : line.length);
+  return batch;
 }
