@@ -1,7 +1,6 @@
 // Configuration: one validated file (YAML or JSON) whose sections are assembled from the readers and
 // detectors that exist, so each component owns its keys and defaults. Unknown keys are rejected.
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import type { InputLimits } from '../readers/reader.js';
@@ -65,6 +64,8 @@ export async function loadConfig(path?: string): Promise<Config> {
   }
   let raw: unknown;
   try {
+    // The YAML parser is loaded only when a config file is given: it is a noticeable part of start-up time.
+    const { parse: parseYaml } = await import('yaml');
     raw = parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     throw new UsageError(`config ${path} is not valid YAML or JSON: ${(err as Error).message}`);

@@ -179,7 +179,8 @@ export class TsvRow implements Row {
     this.from = from;
     this.to = to;
     const unset = this.header.unsetField;
-    return to - from !== unset.length || !this.source.startsWith(unset, from);
+    if (to - from !== unset.length) return true;
+    return unset.length === 1 ? this.source.charCodeAt(from) !== unset.charCodeAt(0) : !this.source.startsWith(unset, from);
   }
 
   text(field: Field): string | undefined {
