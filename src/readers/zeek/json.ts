@@ -25,7 +25,9 @@ export class JsonRow implements Row {
   }
 
   private value(field: string): unknown {
-    const direct = own(this.obj, field);
+    // A plain read, the hot path: `has` and the mappings only ask for Zeek field names, none of which names an
+    // inherited member of Object.prototype (`field()` refuses such names), so a miss is a true miss.
+    const direct = this.obj[field];
     if (direct !== undefined) return direct;
     // Log::default_scope_sep may be `_` instead of `.`.
     if (field.startsWith('id.')) {

@@ -19,6 +19,7 @@ export interface Field {
 const declared: Field[] = [];
 
 export function field(name: string): Field {
+  if (name in Object.prototype) throw new Error(`field name ${name} is a member of Object.prototype`);
   const declaredField = { name, id: declared.length };
   declared.push(declaredField);
   return declaredField;
