@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../../test/prng.js';
-import { countAt, decimalAt } from './row.js';
+import { countAt, decimalAt, field } from './row.js';
 
 describe('in-place number parsing', () => {
   it('reads decimals whose digits form an integer below 2^53 exactly as Number() does, inside a longer text', () => {
@@ -28,5 +28,13 @@ describe('in-place number parsing', () => {
     expect(countAt('a 12345 b', 2, 7)).toBe(12345);
     expect(countAt('9007199254740991', 0, 16)).toBe(Number.MAX_SAFE_INTEGER);
     for (const value of ['', '-1', '1.0', '12345678901234567', 'x']) expect(countAt(value, 0, value.length), value).toBeNaN();
+  });
+});
+
+describe('declared fields', () => {
+  it('refuses names of Object.prototype members, which a JSON row read by plain property access would inherit', () => {
+    expect(() => field('constructor')).toThrow(/Object.prototype/);
+    expect(() => field('toString')).toThrow(/Object.prototype/);
+    expect(field('orig_bytes').name).toBe('orig_bytes');
   });
 });
