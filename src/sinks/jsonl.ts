@@ -2,9 +2,13 @@
 import type { Finding } from '../core/findings.js';
 import type { Incident } from '../core/incidents.js';
 
-/** Renders byte arrays as base64 so binary samples survive JSON. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Uint8Array) return { base64: Buffer.from(value).toString('base64') };
+/**
+ * Renders byte arrays as base64 so binary samples survive JSON. A Buffer's own toJSON runs before the replacer
+ * (turning it into `{type: 'Buffer', data: [...]}`), so the holder's original value is the one looked at.
+ */
+function jsonReplacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (original instanceof Uint8Array) return { base64: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
   if (value instanceof Map) return Object.fromEntries(value);
   if (typeof value === 'bigint') return value.toString();
   return value;
