@@ -47,6 +47,10 @@ export interface FlowLimits {
   likely_server_ports: readonly number[];
   /** Zeek's Tunnel::delay_teredo_confirmation: `teredo` is a service once both directions carried it. */
   delay_teredo_confirmation: boolean;
+  /** Zeek's DPD::ignore_violations_after: protocol violations later than this many payload bytes keep the analyzer. */
+  ignore_violations_after: number;
+  /** Zeek's DPD::track_removed_services_in_connection: a service removed on a violation stays, followed by `-service`. */
+  track_removed_services: boolean;
 }
 
 /** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
@@ -97,6 +101,8 @@ class Connection {
   tcpResp: TcpEndpoint | undefined;
   streams: [StreamReassembler, StreamReassembler] | undefined;
   analyzer: Analyzer | undefined;
+  /** An analyzer removed on a protocol violation: it gets no more bytes, only its `end`. */
+  removedAnalyzer: Analyzer | undefined;
   analyzerDecided = false;
   /** Payload is sampled for `payload` events: no analyzer took the connection, or one that only identifies it. */
   sampling = true;
@@ -155,7 +161,7 @@ class Connection {
 }
 
 const HIST_SYN = 0x1, HIST_FIN = 0x2, HIST_RST = 0x4, HIST_FIN_RST = 0x8, HIST_DATA = 0x10, HIST_ACK = 0x20, HIST_MULTI = 0x40;
-const HIST_UDP_DATA = 0x100, HIST_CORRUPT = 0x200;
+const HIST_UDP_DATA = 0x100, HIST_CORRUPT = 0x200, HIST_LIMIT = 0x400;
 
 export interface FlowTableOptions {
   limits: FlowLimits;
@@ -574,7 +580,8 @@ export class FlowTable {
     [conn.orig, conn.resp] = [conn.resp, conn.orig];
     [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
     if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
-    conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
+    // As Zeek's FlipRoles, the letters so far keep their case: only `^` marks the turn.
+    conn.history += '^';
     // The endpoint hash is the same both ways round: only the sides swap.
     [conn.origAddress, conn.respAddress] = [conn.respAddress, conn.origAddress];
   }
@@ -688,6 +695,20 @@ export class FlowTable {
       confirm: (service) => {
         if (!conn.partial && !conn.service.includes(service)) conn.service.push(service);
       },
+      limitReached: (code, detail) => {
+        this.anomalies.addAt(code, this.currentOffset, detail);
+        conn.checkHistory(HIST_LIMIT, 'X', true);
+      },
+      violation: (service, code, detail) => {
+        this.anomalies.addAt(code, this.currentOffset, detail);
+        if (conn.analyzer === undefined || totalSize(conn) > this.limits.ignore_violations_after) return false;
+        conn.removedAnalyzer = conn.analyzer;
+        conn.analyzer = undefined;
+        const at = conn.service.indexOf(service);
+        if (at !== -1 && !this.limits.track_removed_services) conn.service.splice(at, 1);
+        else if (at !== -1 && !conn.service.includes(`-${service}`)) conn.service.push(`-${service}`);
+        return true;
+      },
       flip: () => {
         // Reassembled streams deliver with their direction fixed: a stream connection is not turned mid-way.
         if (!isMulticast(conn.info.dst_ip) && conn.streams === undefined) this.flip(conn);
@@ -744,7 +765,7 @@ export class FlowTable {
       conn.streams[0].flush();
       conn.streams[1].flush();
     }
-    conn.analyzer?.end(conn.last);
+    (conn.analyzer ?? conn.removedAnalyzer)?.end(conn.last);
     const flow = this.flowEvent(conn);
     this.options.emit(flow);
     if (conn.sampling) {
@@ -755,15 +776,11 @@ export class FlowTable {
 
   private flowEvent(conn: Connection): FlowEvent {
     const { info } = conn;
-    let bytesOut = conn.orig.bytes;
-    let bytesIn = conn.resp.bytes;
+    const bytesOut = payloadSize(conn, true);
+    const bytesIn = payloadSize(conn, false);
     let state: string;
     if (conn.ipProto === IPPROTO_TCP) {
-      const o = conn.tcpOrig!;
-      const r = conn.tcpResp!;
-      bytesOut = o.size(r);
-      bytesIn = r.size(o);
-      state = tcpConnState(o, r, bytesOut, bytesIn);
+      state = tcpConnState(conn.tcpOrig!, conn.tcpResp!, bytesOut, bytesIn);
     } else if (conn.ipProto === IPPROTO_UDP) {
       state = conn.orig.active ? (conn.resp.active ? 'SF' : 'S0') : conn.resp.active ? 'SHR' : 'OTH';
     } else {
@@ -861,6 +878,17 @@ function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize
   if (os === TcpState.SynSent && rs === TcpState.Inactive) return 'S0';
   if (os === TcpState.Established && rs === TcpState.Established) return 'S1';
   return 'OTH';
+}
+
+/** Payload bytes one side has sent (conn.log orig_bytes/resp_bytes): for TCP from sequence numbers. */
+function payloadSize(conn: Connection, orig: boolean): number {
+  if (conn.ipProto !== IPPROTO_TCP) return (orig ? conn.orig : conn.resp).bytes;
+  return orig ? conn.tcpOrig!.size(conn.tcpResp!) : conn.tcpResp!.size(conn.tcpOrig!);
+}
+
+/** Zeek's c$orig$size + c$resp$size. */
+function totalSize(conn: Connection): number {
+  return payloadSize(conn, true) + payloadSize(conn, false);
 }
 
 function protoName(proto: number): Proto {

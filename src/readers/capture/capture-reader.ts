@@ -31,6 +31,8 @@ export const captureOptions = z.strictObject({
   max_tunnel_depth: count(4, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth (4)"),
   likely_server_ports: z.array(z.number().int().min(0).max(65535)).max(65536).default([...LIKELY_SERVER_PORTS]).describe("ports taken as the server side of a connection first seen mid-way; Zeek's likely_server_ports"),
   delay_teredo_confirmation: z.boolean().default(true).describe("name Teredo as a connection's service only once both directions carried it; Zeek's Tunnel::delay_teredo_confirmation"),
+  ignore_violations_after: count(10_240, 0).describe("payload bytes of a connection after which a protocol violation no longer removes its analyzer; Zeek's DPD::ignore_violations_after"),
+  track_removed_services: z.boolean().default(false).describe("keep a service removed on a protocol violation in conn.log, followed by `-service`; Zeek's DPD::track_removed_services_in_connection"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
