@@ -47,6 +47,8 @@ export interface FlowLimits {
   likely_server_ports: readonly number[];
   /** Zeek's Tunnel::delay_teredo_confirmation: `teredo` is a service once both directions carried it. */
   delay_teredo_confirmation: boolean;
+  /** Zeek's Tunnel::max_changes_per_connection: further changes of a connection's tunnels mark its history with X. */
+  max_tunnel_changes: number;
   /** Zeek's DPD::ignore_violations_after: protocol violations later than this many payload bytes keep the analyzer. */
   ignore_violations_after: number;
   /** Zeek's DPD::track_removed_services_in_connection: a service removed on a violation stays, followed by `-service`. */
@@ -94,6 +96,9 @@ class Connection {
   private histSeen = 0;
   /** Directions that carried a tunnel's packets: 1 originator, 2 responder. */
   private tunnelSides = 0;
+  /** The tunnels around the connection's last packet (TransportPacket.encapsulation), and how often they changed. */
+  encapsulation: string | undefined;
+  tunnelChanges = 0;
   service: string[] = [];
   orig = newSide();
   resp = newSide();
@@ -252,13 +257,13 @@ export class FlowTable {
       ({ conn, isOrig } = this.create(p, sport, dport, hash, ts));
     } else {
       this.listOf(conn).touch(conn);
+      if (conn.encapsulation !== p.encapsulation) this.encapsulationChanged(conn, p.encapsulation);
     }
     if (p.badChecksum === true) {
       // Zeek notes a corrupt packet in the history and otherwise ignores it.
       conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
       return;
     }
-    if (p.tunnel !== undefined) conn.confirmTunnel(p.tunnel, isOrig, this.limits.delay_teredo_confirmation);
     const side = isOrig ? conn.orig : conn.resp;
     side.pkts++;
     side.ipBytes += p.ipLength;
@@ -269,6 +274,21 @@ export class FlowTable {
       if (p.proto !== IPPROTO_TCP && protoName(p.proto) !== 'unknown') side.bytes += p.payloadLength;
       if (p.proto === IPPROTO_UDP) conn.checkHistory(HIST_UDP_DATA, 'D', isOrig);
       if (p.payload.length > 0) this.datagram(conn, isOrig, p.payload, ts);
+      if (p.tunnel !== undefined) this.tunnelCarried(conn, p, isOrig);
+    }
+  }
+
+  /** A datagram carrying a tunnel names it as the service; past the decapsulation depth it is a limit reached. */
+  private tunnelCarried(conn: Connection, p: TransportPacket, isOrig: boolean): void {
+    if (p.tunnelCut === true) conn.checkHistory(HIST_LIMIT, 'X', true);
+    else conn.confirmTunnel(p.tunnel!, isOrig, this.limits.delay_teredo_confirmation);
+  }
+
+  /** Zeek's Connection::CheckEncapsulation: changes of the tunnels around a connection are followed up to a limit. */
+  private encapsulationChanged(conn: Connection, encapsulation: string | undefined): void {
+    conn.encapsulation = encapsulation;
+    if (++conn.tunnelChanges > this.limits.max_tunnel_changes && !conn.checkHistory(HIST_LIMIT, 'X', true)) {
+      this.anomalies.addAt('flow.tunnel_changes_exceeded', this.currentOffset);
     }
   }
 
@@ -286,6 +306,7 @@ export class FlowTable {
     const dst = new Uint8Array(p.addresses.subarray(p.dstAt, p.dstAt + p.addressLength));
     const conn = new Connection(p.proto, info, ts, this.source(), flip ? dst : src, flip ? src : dst);
     conn.partial = p.proto === IPPROTO_TCP && (p.flags & TCP_SYN) === 0;
+    conn.encapsulation = p.encapsulation;
     if (flip) conn.history += '^';
     if (p.proto === IPPROTO_TCP) {
       conn.tcpOrig = new TcpEndpoint();
