@@ -1,11 +1,10 @@
 // One HTTP message body as it streams in: counts and samples the entity bytes as sent (after de-chunking,
 // before content decoding — volume and entropy are measured on what crossed the wire), keeps the compressed
 // bytes for a capped decode at the end, and walks multipart bodies part by part.
-import type { AnomalyCode } from '../../core/anomalies.js';
 import type { ByteSample } from '../../core/events.js';
 import { LineAssembler } from '../common/line-assembler.js';
 import { ByteSampler } from '../common/payload.js';
-import type { MimeLimits, MimePart } from '../mime/walker.js';
+import type { MimeLimits, MimePart, MimeReport } from '../mime/walker.js';
 import { MimeWalker } from '../mime/walker.js';
 import type { DecompressLimits } from './decompress.js';
 import { decodeContent } from './decompress.js';
@@ -42,7 +41,7 @@ export class BodyCollector {
     private readonly limits: BodyLimits,
     private readonly codings: readonly string[],
     contentType: string | undefined,
-    private readonly anomaly: (code: AnomalyCode) => void,
+    private readonly report: MimeReport,
     onPart: (part: MimePart) => void,
   ) {
     this.wire = new ByteSampler(limits.max_sample_bytes);
@@ -52,7 +51,7 @@ export class BodyCollector {
         this.parts++;
         onPart(p);
       };
-      const walker = new MimeWalker(limits, { part, anomaly }, contentType);
+      const walker = new MimeWalker(limits, { part, anomaly: (code) => report.anomaly(code), limitReached: (code) => report.limitReached(code) }, contentType);
       this.mime = { walker, lines: new LineAssembler(limits.max_line_length, 'split') };
     }
   }
@@ -96,12 +95,12 @@ export class BodyCollector {
       result.mimeLength = this.wire.total + (unterminated ? 2 : 0);
     }
     if (this.compressed !== undefined && this.compressedBytes > 0) {
-      if (this.compressedTruncated) this.anomaly('decompress.capped');
+      if (this.compressedTruncated) this.report.anomaly('decompress.capped');
       const decoded = decodeContent(Buffer.concat(this.compressed), this.codings, this.limits);
       if (decoded.status === 'decoded') result.decoded = decoded.bytes;
-      else if (decoded.status === 'capped') this.anomaly('decompress.capped');
-      else if (decoded.status === 'failed') this.anomaly('decompress.failed');
-      else this.anomaly('http.unsupported_encoding');
+      else if (decoded.status === 'capped') this.report.anomaly('decompress.capped');
+      else if (decoded.status === 'failed') this.report.anomaly('decompress.failed');
+      else this.report.anomaly('http.unsupported_encoding');
     }
     return result;
   }

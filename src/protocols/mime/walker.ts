@@ -1,7 +1,8 @@
 // A streaming MIME entity walker (RFC 2045 headers, RFC 2046 §5.1 multipart) shared by SMTP messages and
 // HTTP multipart bodies. It is fed lines (or pieces of over-long lines) and keeps an explicit stack of open
 // multipart boundaries — iterative, never recursive — capped at `max_depth` (RELIABILITY D28): deeper
-// multiparts are counted as `mime.depth_exceeded` and treated as opaque leaves. Each leaf part is decoded
+// multiparts are a limit reached (`mime.depth_exceeded`, as Zeek's exceeded_mime_max_depth) and treated as
+// opaque leaves; so are header bytes past `max_header_bytes` (`mime.header_too_long`). Each leaf part is decoded
 // (base64/quoted-printable, tolerantly) and reported with its name, type, decoded size and a bounded sample.
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { ByteSample } from '../../core/events.js';
@@ -36,16 +37,23 @@ export interface MimePart {
   sample: ByteSample;
 }
 
-export interface MimeHandler {
+/** Where damaged data and limits reached are reported (a limit marks the connection's history in Zeek). */
+export interface MimeReport {
+  anomaly(code: AnomalyCode): void;
+  limitReached(code: AnomalyCode): void;
+}
+
+export interface MimeHandler extends MimeReport {
   /** Each header of the top-level entity, as `name` (lower case) and unfolded value. */
   header?(name: string, value: string): void;
   part(part: MimePart): void;
-  anomaly(code: AnomalyCode): void;
 }
 
 interface Entity {
   headers: Map<string, string>;
   headerBytes: number;
+  /** Header bytes went past max_header_bytes (reported once per entity). */
+  headerCut: boolean;
   lastHeader: string | undefined;
 }
 
@@ -105,8 +113,9 @@ export class MimeWalker {
       this.startBody(entity);
       return;
     }
-    if (piece.tooLong || entity.headerBytes + piece.line.length > this.limits.max_header_bytes) {
-      this.handler.anomaly('mime.header_too_long');
+    if (entity.headerCut || piece.tooLong || entity.headerBytes + piece.line.length > this.limits.max_header_bytes) {
+      if (!entity.headerCut) this.handler.limitReached('mime.header_too_long');
+      entity.headerCut = true;
       return;
     }
     entity.headerBytes += piece.line.length;
@@ -138,7 +147,7 @@ export class MimeWalker {
           this.boundaries.push(`--${boundary}`);
           return;
         }
-        this.handler.anomaly('mime.depth_exceeded');
+        this.handler.limitReached('mime.depth_exceeded');
       }
     }
     const disposition = entity.headers.get('content-disposition');
@@ -191,5 +200,5 @@ export class MimeWalker {
 }
 
 function newEntity(): Entity {
-  return { headers: new Map(), headerBytes: 0, lastHeader: undefined };
+  return { headers: new Map(), headerBytes: 0, headerCut: false, lastHeader: undefined };
 }

@@ -88,7 +88,7 @@ export async function* captureEvents(
     for (let depth = 0; ; depth++) {
       const packet = decodeLink(linktype, data, decode);
       if (packet === undefined) break;
-      packet.encapsulation = encapsulation;
+      if (encapsulation !== undefined) packet.encapsulation = encapsulation;
       const cut = packet.inner !== undefined && depth >= options.max_tunnel_depth;
       if (cut) packet.tunnelCut = true;
       if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
