@@ -46,7 +46,7 @@ export class BodyCollector {
   ) {
     this.wire = new ByteSampler(limits.max_sample_bytes);
     if (codings.length > 0) this.compressed = [];
-    else if (contentType !== undefined && contentType.trimStart().toLowerCase().startsWith('multipart/')) {
+    else if (contentType !== undefined && /^\s*(multipart\/|message\/rfc822)/i.test(contentType)) {
       const part = (p: MimePart): void => {
         this.parts++;
         onPart(p);
@@ -86,7 +86,7 @@ export class BodyCollector {
   }
 
   finish(): FinishedBody {
-    const result: FinishedBody = { wire: this.wire.sample(), missing: this.missing, parts: this.parts };
+    const result: FinishedBody = { wire: this.wire.sample(), missing: this.missing, parts: 0 };
     if (this.mime !== undefined) {
       const unterminated = this.mime.lines.pending;
       // The last line need not end with a line break: a synthetic LF releases it.
@@ -94,6 +94,8 @@ export class BodyCollector {
       this.mime.walker.end();
       result.mimeLength = this.wire.total + (unterminated ? 2 : 0);
     }
+    // The last part of an embedded message ends with the body.
+    result.parts = this.parts;
     if (this.compressed !== undefined && this.compressedBytes > 0) {
       if (this.compressedTruncated) this.report.anomaly('decompress.capped');
       const decoded = decodeContent(Buffer.concat(this.compressed), this.codings, this.limits);
