@@ -29,8 +29,9 @@ export interface AnalyzerContext {
   /**
    * The bytes break protocol `service` (Zeek's AnalyzerViolation): counts `code`; within the connection's first
    * 10 KiB (Zeek's DPD::ignore_violations_after) the analyzer is removed, as Zeek's DPD removes it: it gets no
-   * more bytes (its `end` still comes with the connection's), and a confirmed `service` leaves conn.log's
-   * service (or, with `track_removed_services`, is followed by `-service`). Returns true when it was removed:
+   * more bytes (its `end` still comes with the connection's; the bytes are sampled as for a connection no
+   * analyzer took), and a confirmed `service` leaves conn.log's service (or, with `track_removed_services`, is
+   * followed by `-service`). Returns true when it was removed:
    * the analyzer then stops reading what it holds.
    */
   violation(service: string, code: AnomalyCode, detail?: string): boolean;

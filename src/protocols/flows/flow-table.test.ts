@@ -308,6 +308,9 @@ describe('limits and protocol violations reported by analyzers', () => {
     const { events, health } = await runCapture(pcap(stream([[1, 'hello'], [6, 'BAD'], [9, 'more']])), {}, [strict(log)]);
     expect(log).toEqual(['orig:hello', 'orig:BAD', 'removed true', 'end']);
     expect(flows(events)[0]?.service).toBeUndefined();
+    // The rest of the stream is still sampled for content analysis.
+    const payload = events.find((e): e is PayloadEvent => e.kind === 'payload');
+    expect(payload && Buffer.from(payload.sample.bytes).toString()).toBe('more');
     expect(health.anomalies.count('strict.violation')).toBe(1);
   });
 

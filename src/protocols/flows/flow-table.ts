@@ -725,6 +725,8 @@ export class FlowTable {
         if (conn.analyzer === undefined || totalSize(conn) > this.limits.ignore_violations_after) return false;
         conn.removedAnalyzer = conn.analyzer;
         conn.analyzer = undefined;
+        // Its bytes are not lost to content analysis: they are sampled as those of a connection no analyzer took.
+        conn.sampling = true;
         const at = conn.service.indexOf(service);
         if (at !== -1 && !this.limits.track_removed_services) conn.service.splice(at, 1);
         else if (at !== -1 && !conn.service.includes(`-${service}`)) conn.service.push(`-${service}`);
