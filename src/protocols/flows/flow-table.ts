@@ -3,7 +3,8 @@
 // conn_state and history), reassembles each TCP direction for the application analyzers, and emits a
 // `flow` event when a connection ends (closed, timed out, evicted or at end of input). Connections no
 // analyzer takes, or only an identifier (identify/), get `payload` events: a bounded sample per direction
-// plus the total byte count.
+// plus the total byte count. Analyzers report limits reached (history `X`, as Zeek's LimitReachedWeird) and
+// protocol violations (the analyzer is removed and its service withdrawn, as Zeek's DPD does).
 // State is bounded: at most `max_flows` connections (least recently active evicted first, counted), each
 // TCP direction buffering at most `max_buffered_bytes` out of order. Expiry runs on network time clamped to
 // be monotonic, so timestamps jumping backwards can neither mass-expire nor immortalise state.
