@@ -17,6 +17,8 @@ function context(dst_port: number, proto: 'tcp' | 'udp'): { ctx: AnalyzerContext
     anomaly: () => {},
     source: () => ({ reader: 'bench', path: 'memory' }),
     confirm: () => {},
+    limitReached: () => {},
+    violation: () => false,
     flip: () => {},
     expect: () => {},
   };

@@ -22,6 +22,20 @@ export interface AnalyzerContext {
   /** Marks the connection as this service (fills conn.log `service`), once the protocol is confirmed. */
   confirm(service: string): void;
   /**
+   * A configured limit was exceeded and analysis of the connection is partial (Zeek's LimitReachedWeird): counts
+   * `code` and marks the connection's history with `X` (once, upper case: it belongs to the connection).
+   */
+  limitReached(code: AnomalyCode, detail?: string): void;
+  /**
+   * The bytes break protocol `service` (Zeek's AnalyzerViolation): counts `code`; within the connection's first
+   * 10 KiB (Zeek's DPD::ignore_violations_after) the analyzer is removed, as Zeek's DPD removes it: it gets no
+   * more bytes (its `end` still comes with the connection's; the bytes are sampled as for a connection no
+   * analyzer took), and a confirmed `service` leaves conn.log's service (or, with `track_removed_services`, is
+   * followed by `-service`). Returns true when it was removed:
+   * the analyzer then stops reading what it holds.
+   */
+  violation(service: string, code: AnomalyCode, detail?: string): boolean;
+  /**
    * The originator turned out to be the server (Zeek's FlipRoles, as its DNS analyzer does when a
    * connection's first message is a response): the roles swap, `conn` included, and history gains `^`.
    * A multicast responder is never made the originator, and a TCP connection whose streams are being

@@ -48,6 +48,10 @@ export class TransportPacket {
   tunnel?: string;
   /** True for encapsulations that are not connections themselves (GRE, IP-in-IP): only the inner packet counts. */
   encapsulationOnly?: boolean;
+  /** The tunnels around this packet, one `type|endpoints;` per layer (set by the caller that peels them). */
+  encapsulation?: string;
+  /** The tunnel this packet carries lies past the decapsulation depth (Zeek's Tunnel::max_depth): not peeled. */
+  tunnelCut?: boolean;
   /** The transport checksum was verified and is wrong (only when checksum verification is on). */
   badChecksum?: boolean;
 

@@ -32,9 +32,12 @@ export const appProtocolOptions = z.strictObject({
     max_name_length: count(DEFAULT_DNS_LIMITS.max_name_length).describe('wire bytes of a name, RFC 1035 (dns.name_too_long)'),
     max_answers: count(DEFAULT_DNS_LIMITS.max_answers).describe('answers rendered per message (dns.too_many_answers)'),
     max_pending_queries: count(DEFAULT_DNS_LIMITS.max_pending_queries).describe("queries awaiting a response per connection; Zeek's DNS::max_pending_queries (dns.too_many_pending)"),
+    max_questions: count(DEFAULT_DNS_LIMITS.max_questions).describe("questions a message may declare; more is a protocol violation and the history gains X; Zeek's dns_max_queries (dns.too_many_questions)"),
+    max_compression_depth: count(DEFAULT_DNS_LIMITS.max_compression_depth).describe("compression pointers followed per name; the name is cut there and the history gains X; Zeek's dns_max_compression_chain_depth (dns.compression_depth_exceeded)"),
   }).prefault({}),
   ftp: z.strictObject({
     max_line_length: count(DEFAULT_FTP_LIMITS.max_line_length).describe('longest command or reply line (ftp.line_too_long)'),
+    max_command_length: count(DEFAULT_FTP_LIMITS.max_command_length).describe("longest command word; longer commands are skipped and the connection's history gains X; Zeek's FTP::max_command_length (ftp.command_too_long)"),
     max_pending_commands: count(DEFAULT_FTP_LIMITS.max_pending_commands).describe('commands awaiting a reply (ftp.too_many_pending_commands)'),
     max_sample_bytes: count(DEFAULT_FTP_LIMITS.max_sample_bytes, 0).describe('data-channel bytes sampled per direction'),
     data_channel_timeout: count(DEFAULT_FTP_LIMITS.data_channel_timeout).describe('seconds an announced data connection is awaited'),

@@ -8,8 +8,7 @@ import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
 import type { AppProtocol } from '../../src/protocols/analyzer.js';
-import { APP_PROTOCOLS, appProtocols } from '../../src/protocols/index.js';
-import { appProtocolOptions } from '../../src/protocols/options.js';
+import { appProtocols } from '../../src/protocols/index.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
 import { openInput } from '../../src/readers/io/open.js';
 import { tsvCell } from '../../src/sinks/zeek-logs/format.js';
@@ -45,8 +44,6 @@ export function baselineCases(logType: string): BaselineCase[] {
     }));
 }
 
-const DEFAULT_PROTOCOL_OPTIONS = appProtocolOptions.parse({});
-
 /** Analyzers bare-mode tests load with their own scripts, by test (bare-mode-loads.tsv). */
 const BARE_MODE_LOADS = new Map(
   readFileSync(new URL('./bare-mode-loads.tsv', import.meta.url), 'utf8').split('\n')
@@ -60,8 +57,8 @@ const BARE_MODE_LOADS = new Map(
  * the protocol scripts the test loads (`loadsProtocol`).
  */
 export function protocolsFor(c: BaselineCase): readonly AppProtocol[] {
-  if (!isBare(c)) return APP_PROTOCOLS;
-  return appProtocols(DEFAULT_PROTOCOL_OPTIONS, (name) => loadsProtocol(c, SCRIPT_OF_SERVICE.get(name) ?? name));
+  const options = captureOptions.parse(optionsFor(c)).protocols;
+  return appProtocols(options, (name) => !isBare(c) || loadsProtocol(c, SCRIPT_OF_SERVICE.get(name) ?? name));
 }
 
 /** Services named otherwise than the `base/protocols/<script>` directory whose load brings their analyzer. */
@@ -94,12 +91,40 @@ export function serverPortsFor(c: BaselineCase): Record<string, unknown> {
   return { likely_server_ports: protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? []) };
 }
 
-/** Reader options matching how Zeek ran: without `-C` it verifies checksums; Teredo confirmation as redefined. */
+/** Zeek options with a reader config key (its path under `readers.pcap`), set where a test sets the option. */
+const ZEEK_OPTIONS = new Map<string, readonly string[]>([
+  ['Tunnel::delay_teredo_confirmation', ['delay_teredo_confirmation']],
+  ['Tunnel::max_depth', ['max_tunnel_depth']],
+  ['DPD::track_removed_services_in_connection', ['track_removed_services']],
+  ['dns_max_queries', ['protocols', 'dns', 'max_questions']],
+  ['dns_max_compression_chain_depth', ['protocols', 'dns', 'max_compression_depth']],
+  ['FTP::max_command_length', ['protocols', 'ftp', 'max_command_length']],
+]);
+
+/** `name=value` settings tests make in their scripts (`redef`), by test (btest-redefs.tsv). */
+const REDEFS = new Map(
+  readFileSync(new URL('./btest-redefs.tsv', import.meta.url), 'utf8').split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split('\t'))
+    .map(([test, settings]) => [test!, settings!.split(' ')]),
+);
+
+/**
+ * Reader options matching how Zeek ran: without `-C` it verifies checksums; the Zeek options of ZEEK_OPTIONS
+ * that the test sets on its command line (`name=value`) or redefines in its script (btest-redefs.tsv).
+ */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {
-  return {
-    ...(/(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' }),
-    ...(c.command.includes('Tunnel::delay_teredo_confirmation=F') ? { delay_teredo_confirmation: false } : {}),
-  };
+  const options: Record<string, unknown> = /(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' };
+  const settings = [...c.command.replaceAll('"', '').split(/\s+/), ...(REDEFS.get(c.test) ?? [])];
+  for (const setting of settings) {
+    const [name, value] = setting.split('=');
+    const path = ZEEK_OPTIONS.get(name!);
+    if (path === undefined || value === undefined) continue;
+    let at = options;
+    for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+    at[path.at(-1)!] = value === 'T' ? true : value === 'F' ? false : Number(value);
+  }
+  return options;
 }
 
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */
@@ -140,8 +165,9 @@ export interface DecodedTrace {
 
 /** Decodes a trace with default options (overridable) and returns every event and the anomalies. */
 export async function decodeTrace(
-  path: string, options: Record<string, unknown> = {}, keepEvents = true, protocols: readonly AppProtocol[] = APP_PROTOCOLS,
+  path: string, options: Record<string, unknown> = {}, keepEvents = true, protocols?: readonly AppProtocol[],
 ): Promise<DecodedTrace> {
+  const parsed = captureOptions.parse(options);
   const health = newInputHealth(path);
   let opened;
   try {
@@ -155,8 +181,8 @@ export async function decodeTrace(
       path,
       health,
       limits: { max_line_length: 1 << 20, max_consecutive_bad_lines: 1000 },
-      options: captureOptions.parse(options),
-    }, protocols)) if (keepEvents) events.push(...batch);
+      options: parsed,
+    }, protocols ?? appProtocols(parsed.protocols))) if (keepEvents) events.push(...batch);
   } catch (err) {
     if (err instanceof InputError) return { events, anomalies: health.anomalies, notes: health.notes, error: err.message };
     return { events, anomalies: health.anomalies, notes: health.notes, crash: (err as Error).stack ?? String(err) };

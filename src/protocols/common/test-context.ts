@@ -1,5 +1,5 @@
 // A recording AnalyzerContext for the protocol unit tests: collects emitted events, anomalies, confirmed
-// services and expected connections, and feeds byte streams in pieces of any size.
+// services, limits reached, violations and expected connections, and feeds byte streams in pieces of any size.
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { Event, EventKind, EventOf, Source } from '../../core/events.js';
 import type { AnalyzerContext, AnalyzerFactory, ConnectionInfo, Direction, StreamAnalyzer } from '../analyzer.js';
@@ -16,6 +16,9 @@ export class RecordingContext implements AnalyzerContext {
   readonly events: Event[] = [];
   readonly anomalies = new Map<AnomalyCode, number>();
   readonly services: string[] = [];
+  /** Limits reached and services violated, in order. */
+  readonly limits: AnomalyCode[] = [];
+  readonly violations: string[] = [];
   readonly expected: Expectation[] = [];
   flips = 0;
 
@@ -32,6 +35,15 @@ export class RecordingContext implements AnalyzerContext {
   }
   confirm(service: string): void {
     this.services.push(service);
+  }
+  limitReached(code: AnomalyCode): void {
+    this.limits.push(code);
+    this.anomaly(code);
+  }
+  violation(service: string, code: AnomalyCode): boolean {
+    this.violations.push(service);
+    this.anomaly(code);
+    return true;
   }
   flip(): void {
     this.flips++;

@@ -192,7 +192,7 @@ describe('dns analyzer', () => {
   describe('hostile messages (RELIABILITY D23, D31)', () => {
     const anomalies = (msg: Uint8Array): { codes: string[]; parsed: ReturnType<typeof parseDnsMessage> } => {
       const codes: string[] = [];
-      const parsed = parseDnsMessage(msg, DEFAULT_DNS_LIMITS, (c) => codes.push(c));
+      const parsed = parseDnsMessage(msg, DEFAULT_DNS_LIMITS, { anomaly: (c) => codes.push(c), limitReached: (c) => codes.push(c) });
       return { codes, parsed };
     };
 
@@ -218,9 +218,42 @@ describe('dns analyzer', () => {
     });
 
     it('bounds work by bytes when qdcount and ancount say 65535', () => {
-      const { codes, parsed } = anomalies(message(1, 0x8180, [65_535, 65_535], question('one.test')));
+      const codes: string[] = [];
+      const report = { anomaly: (c: string) => codes.push(c), limitReached: (c: string) => codes.push(c) };
+      const parsed = parseDnsMessage(message(1, 0x8180, [65_535, 65_535], question('one.test')), { ...DEFAULT_DNS_LIMITS, max_questions: 65_535 }, report);
       expect(parsed!.question!.name).toBe('one.test');
       expect(codes).toEqual(['dns.truncated']);
+    });
+
+    it('reads no question of a message declaring more than max_questions (the traffic is not DNS)', () => {
+      const { codes, parsed } = anomalies(message(1, 0x0100, [26, 0], question('one.test')));
+      expect(parsed!.questions).toBe(26);
+      expect(parsed!.question).toBeUndefined();
+      expect(codes).toEqual([]);
+    });
+
+    it('cuts a name reached through more than max_compression_depth pointers', () => {
+      // A CNAME target `c` → pointer to the A record's owner `b` → pointer to the question's `a`: two pointers.
+      const body = [...question('a'), ...rr([1, 0x62, ...POINTER_TO_QNAME], 1, 60, [1, 2, 3, 4]), ...rr(POINTER_TO_QNAME, 5, 60, [1, 0x63, 0xc0, 19])];
+      const msg = message(1, 0x8180, [1, 2], body);
+      expect(anomalies(msg)).toMatchObject({ codes: [], parsed: { answers: ['1.2.3.4', 'c.b.a'] } });
+      const codes: string[] = [];
+      const limits: string[] = [];
+      const parsed = parseDnsMessage(msg, { ...DEFAULT_DNS_LIMITS, max_compression_depth: 1 }, { anomaly: (c) => codes.push(c), limitReached: (c, detail) => limits.push(`${c} ${detail}`) });
+      expect(parsed!.answers).toEqual(['1.2.3.4', 'c.b']);
+      expect(codes).toEqual([]);
+      expect(limits).toEqual(['dns.compression_depth_exceeded 2']);
+    });
+
+    it('takes a message declaring more than max_questions for a protocol violation and stops (X, no service)', () => {
+      const { ctx, dns } = udp();
+      dns.datagram('orig', message(1, 0x0100, [26, 0], question('one.test')), 1);
+      dns.datagram('orig', message(2, 0x0100, [1, 0], question('two.test')), 2);
+      dns.end(3);
+      expect(ctx.limits).toEqual(['dns.too_many_questions']);
+      expect(ctx.violations).toEqual(['dns']);
+      expect(ctx.services).toEqual([]);
+      expect(ctx.events).toEqual([]);
     });
 
     it('rejects reserved label types and short headers', () => {

@@ -4,10 +4,9 @@
 // connection; each is on two lists, its transaction id's and the arrival order's, so a response finds its
 // query and the oldest is dropped at the bound without a scan.
 import type { DnsEvent } from '../../core/events.js';
-import type { AnomalyCode } from '../../core/anomalies.js';
 import type { AnalyzerContext, AppProtocol, DatagramAnalyzer, Direction, StreamAnalyzer } from '../analyzer.js';
 import { emitPayload } from '../common/payload.js';
-import type { DnsLimits, DnsMessage } from './message.js';
+import type { DnsLimits, DnsMessage, DnsReport } from './message.js';
 import { DEFAULT_DNS_LIMITS, parseDnsMessage } from './message.js';
 import { qtypeName, rcodeName } from './names.js';
 
@@ -31,20 +30,30 @@ class DnsConversation {
 
   /** NetBIOS name service (RFC 1002) shares DNS's message format; its names are encoded. */
   private readonly netbios: boolean;
-  private readonly anomaly: (code: AnomalyCode) => void;
+  private readonly report: DnsReport;
+  /** Removed on a protocol violation: later messages are not read. */
+  private removed = false;
 
   constructor(private readonly ctx: AnalyzerContext, private readonly limits: DnsLimits) {
     this.netbios = ctx.conn.dst_port === NETBIOS_NS_PORT || ctx.conn.src_port === NETBIOS_NS_PORT;
-    this.anomaly = (code) => ctx.anomaly(code);
+    this.report = { anomaly: (code) => ctx.anomaly(code), limitReached: (code, detail) => ctx.limitReached(code, detail) };
   }
 
   message(dir: Direction, bytes: Uint8Array, ts: number): void {
-    const msg = parseDnsMessage(bytes, this.limits, this.anomaly);
-    const first = this.first;
+    if (this.removed) return;
+    // Zeek turns the connection round when its first message is a response from the originator, before
+    // reading the rest of it.
+    if (this.first && dir === 'orig' && bytes.length >= HEADER_BYTES && (bytes[2]! & QR_RESPONSE) !== 0) this.ctx.flip();
     this.first = false;
+    const msg = parseDnsMessage(bytes, this.limits, this.report);
     if (msg === undefined) return;
-    // Zeek turns the connection round when its first message is a response from the originator.
-    if (first && msg.response && dir === 'orig') this.ctx.flip();
+    if (msg.questions > this.limits.max_questions) {
+      // Zeek takes so many questions for traffic that is not DNS (DNS_Conn_count_too_large).
+      const detail = `${msg.questions} > ${this.limits.max_questions}`;
+      this.ctx.limitReached('dns.too_many_questions', detail);
+      this.removed = this.ctx.violation('dns', 'dns.violation', detail);
+      return;
+    }
     this.ctx.confirm('dns');
     if (msg.question !== undefined && msg.question.raw.length > 0) {
       emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });
@@ -136,6 +145,9 @@ class DnsConversation {
 }
 
 const NETBIOS_NS_PORT = 137;
+const HEADER_BYTES = 12;
+/** The QR bit of the header's flags (RFC 1035 §4.1.1): set in responses. */
+const QR_RESPONSE = 0x80;
 
 /**
  * RFC 1001 §14.1 first-level decoding as Zeek's decode_netbios_name does it: pairs of letters `A`–`P` are

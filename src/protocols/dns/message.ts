@@ -1,7 +1,8 @@
 // DNS message decoding (RFC 1035 §4.1): header, questions and answer records, with name compression
 // (§4.1.4). Names are read by an iterative walker whose pointers must jump strictly backwards, so a
 // pointer to itself or a ping-pong pair (RELIABILITY D23) ends as `dns.name_loop` in bounded steps; a name
-// over 255 bytes (§2.3.4) stops as `dns.name_too_long`. The counts in the header are only upper bounds:
+// over 255 bytes (§2.3.4) stops as `dns.name_too_long`, and one through more than `max_compression_depth`
+// pointers is cut there (a limit reached, as Zeek's dns_max_compression_chain_depth). The counts in the header are only upper bounds:
 // records are read while bytes remain, so work is bounded by the message size, never by qdcount/ancount.
 import { formatIpv6 } from '../../core/ip.js';
 import type { AnomalyCode } from '../../core/anomalies.js';
@@ -14,15 +15,23 @@ export interface DnsLimits {
   max_answers: number;
   /** Queries awaiting a response per connection (Zeek `DNS::max_pending_queries`); the oldest is logged unanswered. */
   max_pending_queries: number;
+  /** Questions a message may declare (Zeek `dns_max_queries`): more is a protocol violation, nothing is read. */
+  max_questions: number;
+  /** Compression pointers followed per name (Zeek `dns_max_compression_chain_depth`): the name is cut there. */
+  max_compression_depth: number;
 }
 
-export const DEFAULT_DNS_LIMITS: DnsLimits = { max_name_length: 255, max_answers: 100, max_pending_queries: 50 };
+export const DEFAULT_DNS_LIMITS: DnsLimits = {
+  max_name_length: 255, max_answers: 100, max_pending_queries: 50, max_questions: 25, max_compression_depth: 20,
+};
 
 export interface DnsMessage {
   id: number;
   response: boolean;
   opcode: number;
   rcode: number;
+  /** The question count of the header (qdcount). */
+  questions: number;
   question?: { name: string; qtype: number; qclass: number; raw: Uint8Array };
   /** Owner name of the first answer, which Zeek logs as the query of a message without a question. */
   firstOwner?: string;
@@ -33,7 +42,11 @@ export interface DnsMessage {
   txt: Uint8Array[];
 }
 
-type Anomaly = (code: AnomalyCode) => void;
+/** Where the decoder reports damaged data and limits reached. */
+export interface DnsReport {
+  anomaly(code: AnomalyCode): void;
+  limitReached(code: AnomalyCode, detail: string): void;
+}
 
 const HEADER = 12;
 /** Shared by the many messages without answer records (frozen: the first record gets fresh arrays). */
@@ -43,23 +56,24 @@ const ASCII_UPPER_A = 0x41;
 const ASCII_UPPER_Z = 0x5a;
 
 /** Decodes one message; undefined when even the header or question is unusable (counted). */
-export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Anomaly): DnsMessage | undefined {
+export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, report: DnsReport): DnsMessage | undefined {
   if (msg.length < HEADER) {
-    anomaly('dns.truncated');
+    report.anomaly('dns.truncated');
     return undefined;
   }
   const flags = u16(msg, 2);
   const qdcount = u16(msg, 4);
   const ancount = u16(msg, 6);
   const result: DnsMessage = {
-    id: u16(msg, 0), response: (flags & 0x8000) !== 0, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf,
+    id: u16(msg, 0), response: (flags & 0x8000) !== 0, opcode: (flags >> 11) & 0xf, rcode: flags & 0xf, questions: qdcount,
     answers: NONE, ttls: NONE, txt: NONE,
   };
+  if (qdcount > limits.max_questions) return result;
   let pos = HEADER;
   for (let i = 0; i < qdcount; i++) {
-    const end = readName(msg, pos, limits, anomaly);
+    const end = readName(msg, pos, limits, report);
     if (end === -1 || end + 4 > msg.length) {
-      anomaly('dns.truncated');
+      report.anomaly('dns.truncated');
       // A response without a usable question still carries its rcode; a query without one carries nothing.
       return i > 0 || result.response ? result : undefined;
     }
@@ -67,9 +81,9 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
     pos = end + 4;
   }
   for (let i = 0; i < ancount; i++) {
-    const end = readName(msg, pos, limits, anomaly);
+    const end = readName(msg, pos, limits, report);
     if (end === -1 || end + 10 > msg.length) {
-      anomaly('dns.truncated');
+      report.anomaly('dns.truncated');
       break;
     }
     const type = u16(msg, end);
@@ -77,7 +91,7 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
     const rdlength = u16(msg, end + 8);
     const rdata = end + 10;
     if (rdata + rdlength > msg.length) {
-      anomaly('dns.truncated');
+      report.anomaly('dns.truncated');
       break;
     }
     pos = rdata + rdlength;
@@ -89,10 +103,10 @@ export function parseDnsMessage(msg: Uint8Array, limits: DnsLimits, anomaly: Ano
       result.txt = [];
     }
     if (result.answers.length === limits.max_answers) {
-      anomaly('dns.too_many_answers');
+      report.anomaly('dns.too_many_answers');
       break;
     }
-    const rendered = renderRdata(msg, type, rdata, rdlength, limits, anomaly, result.txt);
+    const rendered = renderRdata(msg, type, rdata, rdlength, limits, report, result.txt);
     if (rendered === undefined) continue;
     result.answers.push(rendered);
     result.ttls.push(ttl);
@@ -110,13 +124,14 @@ function u16(msg: Uint8Array, at: number): number {
  * Each pointer must target an offset before the start of the label run that contained it, so the walk
  * always moves backwards and terminates; a violation is a loop. Text is made only for names that are used.
  */
-function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: Anomaly): number {
+function readName(msg: Uint8Array, start: number, limits: DnsLimits, report: DnsReport): number {
   // Names are at most 255 bytes (the cap is checked before each copy): reused scratch space, no per-byte allocation.
   const cap = Math.min(limits.max_name_length, NAME_SCRATCH);
   let n = 0;
   let pos = start;
   let runStart = start;
   let end = -1;
+  let pointers = 0;
   for (;;) {
     if (pos >= msg.length) return -1;
     const len = msg[pos]!;
@@ -130,7 +145,11 @@ function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: An
       const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
       if (end === -1) end = pos + 2;
       if (target >= runStart) {
-        anomaly('dns.name_loop');
+        report.anomaly('dns.name_loop');
+        break;
+      }
+      if (++pointers > limits.max_compression_depth) {
+        report.limitReached('dns.compression_depth_exceeded', `${pointers}`);
         break;
       }
       pos = target;
@@ -139,13 +158,13 @@ function readName(msg: Uint8Array, start: number, limits: DnsLimits, anomaly: An
     }
     if (kind !== 0) {
       // 0x40 and 0x80 label types are reserved/obsolete (RFC 6891 §5).
-      anomaly('dns.bad_label');
+      report.anomaly('dns.bad_label');
       if (end === -1) end = pos + 1;
       break;
     }
     if (pos + 1 + len > msg.length) return -1;
     if (n + len + (n > 0 ? 1 : 0) > cap) {
-      anomaly('dns.name_too_long');
+      report.anomaly('dns.name_too_long');
       if (end === -1) end = skipName(msg, pos);
       break;
     }
@@ -192,9 +211,9 @@ function skipName(msg: Uint8Array, pos: number): number {
  * for the types Zeek's base scripts do not log (WKS, TKEY, unknown types).
  */
 function renderRdata(
-  msg: Uint8Array, type: number, at: number, len: number, limits: DnsLimits, anomaly: Anomaly, txt: Uint8Array[],
+  msg: Uint8Array, type: number, at: number, len: number, limits: DnsLimits, report: DnsReport, txt: Uint8Array[],
 ): string | undefined {
-  const name = (offset: number): string => (readName(msg, offset, limits, anomaly) === -1 ? '' : nameText());
+  const name = (offset: number): string => (readName(msg, offset, limits, report) === -1 ? '' : nameText());
   switch (type) {
     case 1:
       return len === 4 ? `${msg[at]}.${msg[at + 1]}.${msg[at + 2]}.${msg[at + 3]}` : undefined;

@@ -273,3 +273,66 @@ describe('timers and datagram analyzers', () => {
     expect(flows(events)[0]).toMatchObject({ proto: 'icmp', src_port: 8, dst_port: 0, bytes_out: 56, bytes_in: 56, service: 'icmp-echo', conn_state: 'OTH' });
   });
 });
+
+describe('limits and protocol violations reported by analyzers', () => {
+  /** Confirms on its first bytes; `LIMIT` reaches a limit, `BAD` is a violation (whose outcome it records). */
+  function strict(log: string[]): AppProtocol {
+    return {
+      name: 'strict', transport: 'tcp', matches: (conn) => conn.dst_port === 7,
+      create(ctx) {
+        return {
+          data(dir: Direction, bytes: Uint8Array) {
+            const text = Buffer.from(bytes).toString('latin1');
+            log.push(`${dir}:${text}`);
+            ctx.confirm('strict');
+            if (text === 'LIMIT') ctx.limitReached('strict.limit');
+            if (text === 'BAD') log.push(`removed ${ctx.violation('strict', 'strict.violation')}`);
+          },
+          gap() {},
+          end() {
+            log.push('end');
+          },
+        };
+      },
+    };
+  }
+
+  it('marks the history with X once, where the limit was reached', async () => {
+    const { events, health } = await runCapture(pcap(stream([[1, 'LIMIT'], [6, 'LIMIT']])), {}, [strict([])]);
+    expect(flows(events)[0]).toMatchObject({ history: 'ShADXa', service: 'strict' });
+    expect(health.anomalies.count('strict.limit')).toBe(2);
+  });
+
+  it('removes the analyzer on a violation: no more bytes, its end still comes, its service is withdrawn', async () => {
+    const log: string[] = [];
+    const { events, health } = await runCapture(pcap(stream([[1, 'hello'], [6, 'BAD'], [9, 'more']])), {}, [strict(log)]);
+    expect(log).toEqual(['orig:hello', 'orig:BAD', 'removed true', 'end']);
+    expect(flows(events)[0]?.service).toBeUndefined();
+    // The rest of the stream is still sampled for content analysis.
+    const payload = events.find((e): e is PayloadEvent => e.kind === 'payload');
+    expect(payload && Buffer.from(payload.sample.bytes).toString()).toBe('more');
+    expect(health.anomalies.count('strict.violation')).toBe(1);
+  });
+
+  it('keeps the removed service followed by -service with track_removed_services', async () => {
+    const { events } = await runCapture(pcap(stream([[1, 'hello'], [6, 'BAD']])), { track_removed_services: true }, [strict([])]);
+    expect(flows(events)[0]?.service).toBe('strict,-strict');
+  });
+
+  it('ignores a violation past ignore_violations_after bytes of the connection', async () => {
+    const log: string[] = [];
+    const { events } = await runCapture(pcap(stream([[1, 'hello'], [6, 'BAD'], [9, 'more']])), { ignore_violations_after: 4 }, [strict(log)]);
+    expect(log).toEqual(['orig:hello', 'orig:BAD', 'removed false', 'orig:more', 'end']);
+    expect(flows(events)[0]?.service).toBe('strict');
+  });
+
+  it('keeps the letters of the history as they were when an analyzer turns the roles round (Zeek FlipRoles)', async () => {
+    const turner: AppProtocol = {
+      name: 'turner', transport: 'udp', matches: () => true,
+      create: (ctx) => ({ datagram: () => ctx.flip(), end() {} }),
+    };
+    const records = [{ ts: T, data: udpFrame('10.0.0.1', '10.0.0.2', 40000, 40001, 'answer') }];
+    const { events } = await runCapture(pcap(records), {}, [turner]);
+    expect(flows(events)[0]).toMatchObject({ src_ip: '10.0.0.2', src_port: 40001, history: 'D^' });
+  });
+});

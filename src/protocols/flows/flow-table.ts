@@ -3,7 +3,8 @@
 // conn_state and history), reassembles each TCP direction for the application analyzers, and emits a
 // `flow` event when a connection ends (closed, timed out, evicted or at end of input). Connections no
 // analyzer takes, or only an identifier (identify/), get `payload` events: a bounded sample per direction
-// plus the total byte count.
+// plus the total byte count. Analyzers report limits reached (history `X`, as Zeek's LimitReachedWeird) and
+// protocol violations (the analyzer is removed and its service withdrawn, as Zeek's DPD does).
 // State is bounded: at most `max_flows` connections (least recently active evicted first, counted), each
 // TCP direction buffering at most `max_buffered_bytes` out of order. Expiry runs on network time clamped to
 // be monotonic, so timestamps jumping backwards can neither mass-expire nor immortalise state.
@@ -47,6 +48,12 @@ export interface FlowLimits {
   likely_server_ports: readonly number[];
   /** Zeek's Tunnel::delay_teredo_confirmation: `teredo` is a service once both directions carried it. */
   delay_teredo_confirmation: boolean;
+  /** Zeek's Tunnel::max_changes_per_connection: further changes of a connection's tunnels mark its history with X. */
+  max_tunnel_changes: number;
+  /** Zeek's DPD::ignore_violations_after: protocol violations later than this many payload bytes keep the analyzer. */
+  ignore_violations_after: number;
+  /** Zeek's DPD::track_removed_services_in_connection: a service removed on a violation stays, followed by `-service`. */
+  track_removed_services: boolean;
 }
 
 /** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
@@ -90,6 +97,9 @@ class Connection {
   private histSeen = 0;
   /** Directions that carried a tunnel's packets: 1 originator, 2 responder. */
   private tunnelSides = 0;
+  /** The tunnels around the connection's last packet (TransportPacket.encapsulation), and how often they changed. */
+  encapsulation: string | undefined;
+  tunnelChanges = 0;
   service: string[] = [];
   orig = newSide();
   resp = newSide();
@@ -97,6 +107,8 @@ class Connection {
   tcpResp: TcpEndpoint | undefined;
   streams: [StreamReassembler, StreamReassembler] | undefined;
   analyzer: Analyzer | undefined;
+  /** An analyzer removed on a protocol violation: it gets no more bytes, only its `end`. */
+  removedAnalyzer: Analyzer | undefined;
   analyzerDecided = false;
   /** Payload is sampled for `payload` events: no analyzer took the connection, or one that only identifies it. */
   sampling = true;
@@ -155,7 +167,7 @@ class Connection {
 }
 
 const HIST_SYN = 0x1, HIST_FIN = 0x2, HIST_RST = 0x4, HIST_FIN_RST = 0x8, HIST_DATA = 0x10, HIST_ACK = 0x20, HIST_MULTI = 0x40;
-const HIST_UDP_DATA = 0x100, HIST_CORRUPT = 0x200;
+const HIST_UDP_DATA = 0x100, HIST_CORRUPT = 0x200, HIST_LIMIT = 0x400;
 
 export interface FlowTableOptions {
   limits: FlowLimits;
@@ -246,13 +258,13 @@ export class FlowTable {
       ({ conn, isOrig } = this.create(p, sport, dport, hash, ts));
     } else {
       this.listOf(conn).touch(conn);
+      if (conn.encapsulation !== p.encapsulation) this.encapsulationChanged(conn, p.encapsulation);
     }
     if (p.badChecksum === true) {
       // Zeek notes a corrupt packet in the history and otherwise ignores it.
       conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
       return;
     }
-    if (p.tunnel !== undefined) conn.confirmTunnel(p.tunnel, isOrig, this.limits.delay_teredo_confirmation);
     const side = isOrig ? conn.orig : conn.resp;
     side.pkts++;
     side.ipBytes += p.ipLength;
@@ -263,6 +275,21 @@ export class FlowTable {
       if (p.proto !== IPPROTO_TCP && protoName(p.proto) !== 'unknown') side.bytes += p.payloadLength;
       if (p.proto === IPPROTO_UDP) conn.checkHistory(HIST_UDP_DATA, 'D', isOrig);
       if (p.payload.length > 0) this.datagram(conn, isOrig, p.payload, ts);
+      if (p.tunnel !== undefined) this.tunnelCarried(conn, p, isOrig);
+    }
+  }
+
+  /** A datagram carrying a tunnel names it as the service; past the decapsulation depth it is a limit reached. */
+  private tunnelCarried(conn: Connection, p: TransportPacket, isOrig: boolean): void {
+    if (p.tunnelCut === true) conn.checkHistory(HIST_LIMIT, 'X', true);
+    else conn.confirmTunnel(p.tunnel!, isOrig, this.limits.delay_teredo_confirmation);
+  }
+
+  /** Zeek's Connection::CheckEncapsulation: changes of the tunnels around a connection are followed up to a limit. */
+  private encapsulationChanged(conn: Connection, encapsulation: string | undefined): void {
+    conn.encapsulation = encapsulation;
+    if (++conn.tunnelChanges > this.limits.max_tunnel_changes && !conn.checkHistory(HIST_LIMIT, 'X', true)) {
+      this.anomalies.addAt('flow.tunnel_changes_exceeded', this.currentOffset);
     }
   }
 
@@ -280,6 +307,7 @@ export class FlowTable {
     const dst = new Uint8Array(p.addresses.subarray(p.dstAt, p.dstAt + p.addressLength));
     const conn = new Connection(p.proto, info, ts, this.source(), flip ? dst : src, flip ? src : dst);
     conn.partial = p.proto === IPPROTO_TCP && (p.flags & TCP_SYN) === 0;
+    conn.encapsulation = p.encapsulation;
     if (flip) conn.history += '^';
     if (p.proto === IPPROTO_TCP) {
       conn.tcpOrig = new TcpEndpoint();
@@ -574,7 +602,8 @@ export class FlowTable {
     [conn.orig, conn.resp] = [conn.resp, conn.orig];
     [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
     if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
-    conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
+    // As Zeek's FlipRoles, the letters so far keep their case: only `^` marks the turn.
+    conn.history += '^';
     // The endpoint hash is the same both ways round: only the sides swap.
     [conn.origAddress, conn.respAddress] = [conn.respAddress, conn.origAddress];
   }
@@ -688,6 +717,22 @@ export class FlowTable {
       confirm: (service) => {
         if (!conn.partial && !conn.service.includes(service)) conn.service.push(service);
       },
+      limitReached: (code, detail) => {
+        this.anomalies.addAt(code, this.currentOffset, detail);
+        conn.checkHistory(HIST_LIMIT, 'X', true);
+      },
+      violation: (service, code, detail) => {
+        this.anomalies.addAt(code, this.currentOffset, detail);
+        if (conn.analyzer === undefined || totalSize(conn) > this.limits.ignore_violations_after) return false;
+        conn.removedAnalyzer = conn.analyzer;
+        conn.analyzer = undefined;
+        // Its bytes are not lost to content analysis: they are sampled as those of a connection no analyzer took.
+        conn.sampling = true;
+        const at = conn.service.indexOf(service);
+        if (at !== -1 && !this.limits.track_removed_services) conn.service.splice(at, 1);
+        else if (at !== -1 && !conn.service.includes(`-${service}`)) conn.service.push(`-${service}`);
+        return true;
+      },
       flip: () => {
         // Reassembled streams deliver with their direction fixed: a stream connection is not turned mid-way.
         if (!isMulticast(conn.info.dst_ip) && conn.streams === undefined) this.flip(conn);
@@ -744,7 +789,7 @@ export class FlowTable {
       conn.streams[0].flush();
       conn.streams[1].flush();
     }
-    conn.analyzer?.end(conn.last);
+    (conn.analyzer ?? conn.removedAnalyzer)?.end(conn.last);
     const flow = this.flowEvent(conn);
     this.options.emit(flow);
     if (conn.sampling) {
@@ -755,15 +800,11 @@ export class FlowTable {
 
   private flowEvent(conn: Connection): FlowEvent {
     const { info } = conn;
-    let bytesOut = conn.orig.bytes;
-    let bytesIn = conn.resp.bytes;
+    const bytesOut = payloadSize(conn, true);
+    const bytesIn = payloadSize(conn, false);
     let state: string;
     if (conn.ipProto === IPPROTO_TCP) {
-      const o = conn.tcpOrig!;
-      const r = conn.tcpResp!;
-      bytesOut = o.size(r);
-      bytesIn = r.size(o);
-      state = tcpConnState(o, r, bytesOut, bytesIn);
+      state = tcpConnState(conn.tcpOrig!, conn.tcpResp!, bytesOut, bytesIn);
     } else if (conn.ipProto === IPPROTO_UDP) {
       state = conn.orig.active ? (conn.resp.active ? 'SF' : 'S0') : conn.resp.active ? 'SHR' : 'OTH';
     } else {
@@ -861,6 +902,17 @@ function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize
   if (os === TcpState.SynSent && rs === TcpState.Inactive) return 'S0';
   if (os === TcpState.Established && rs === TcpState.Established) return 'S1';
   return 'OTH';
+}
+
+/** Payload bytes one side has sent (conn.log orig_bytes/resp_bytes): for TCP from sequence numbers. */
+function payloadSize(conn: Connection, orig: boolean): number {
+  if (conn.ipProto !== IPPROTO_TCP) return (orig ? conn.orig : conn.resp).bytes;
+  return orig ? conn.tcpOrig!.size(conn.tcpResp!) : conn.tcpResp!.size(conn.tcpOrig!);
+}
+
+/** Zeek's c$orig$size + c$resp$size. */
+function totalSize(conn: Connection): number {
+  return payloadSize(conn, true) + payloadSize(conn, false);
 }
 
 function protoName(proto: number): Proto {

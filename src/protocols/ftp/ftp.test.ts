@@ -101,6 +101,39 @@ describe('ftp analyzer', () => {
     expect(ftpUrl('2001:db8::2', '.', 'f')).toBe('ftp://[2001:db8::2]/./f');
   });
 
+  it('takes a reply without a valid code for a protocol violation and reads no further (Zeek ftp-invalid-reply-code …)', () => {
+    for (const bad of ['99 PASV invalid', 'SYST not supported', '230_no_space']) {
+      const { ctx, ftp } = control();
+      feed(ftp, [['resp', '220 ready\r\n'], ['orig', 'USER zeek\r\n'], ['resp', `${bad}\r\n`], ['orig', 'QUIT\r\n'], ['resp', '221 Bye\r\n']]);
+      expect(ctx.violations, bad).toEqual(['ftp']);
+      expect(ctx.of('ftp').map((e) => [e.command, e.reply_code])).toEqual([['<init>', 220], ['USER', undefined]]);
+    }
+    // A three-digit code alone, and continuation lines of a multi-line reply, are valid.
+    const { ctx, ftp } = control();
+    feed(ftp, [['orig', 'NOOP\r\nHELP\r\n'], ['resp', '200\r\n214-Commands:\r\n USER PASS\r\n214 end\r\n']]);
+    expect(ctx.violations).toEqual([]);
+    expect(ctx.of('ftp').map((e) => [e.command, e.reply_code])).toEqual([['NOOP', 200], ['HELP', 214]]);
+  });
+
+  it('confirms on a command and skips command words over max_command_length, as a limit once confirmed', () => {
+    const { ctx, ftp } = control();
+    const long = `TYPE${'E'.repeat(128)}`;
+    feed(ftp, [['resp', '220 ready\r\n'], ['orig', `${long}\r\n`]], Infinity, false);
+    expect([ctx.services, ctx.limits]).toEqual([[], []]);
+    feed(ftp, [['orig', `USER a\r\n${long} I\r\nSYST\r\n`], ['resp', '230 ok\r\n215 UNIX\r\n']]);
+    expect(ctx.services).toEqual(['ftp']);
+    expect(ctx.limits).toEqual(['ftp.command_too_long']);
+    expect(ctx.of('ftp').map((e) => [e.command, e.reply_code])).toEqual([['<init>', 220], ['USER', 230], ['SYST', 215]]);
+  });
+
+  it('identifies the TLS stream after AUTH TLS is accepted (ftp,ssl as in Zeek ftp-auth-tls)', () => {
+    const clientHello = Uint8Array.from([22, 3, 1, 0, 64, 1, 0, 0, 60, 3, 3, ...new Array<number>(60).fill(0)]);
+    const { ctx, ftp } = control();
+    feed(ftp, [['resp', '220 ready\r\n'], ['orig', 'AUTH TLS\r\n'], ['resp', '234 AUTH TLS ok.\r\n'], ['orig', clientHello]]);
+    expect(ctx.services).toEqual(['ftp', 'ssl']);
+    expect(ctx.of('ftp').map((e) => [e.command, e.reply_code])).toEqual([['<init>', 220], ['AUTH', 234]]);
+  });
+
   describe('hostile input (RELIABILITY D24, D30)', () => {
     it('skips a 1 MB command without newline and keeps parsing', () => {
       const { ctx, ftp } = control();

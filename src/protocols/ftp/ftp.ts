@@ -2,17 +2,23 @@
 // per command, completed by its final reply; multi-line replies (§4.2); the user; file commands' arguments
 // as Zeek's ftp:// URLs; file sizes from `213` (SIZE) and `150 … (N bytes)` replies. PORT/PASV/EPRT/EPSV
 // announce the data connection through `ctx.expect`, whose bytes become `payload` and `file_transfer`
-// events named after the STOR/RETR/APPE file (attacker-chosen: kept as metadata only).
+// events named after the STOR/RETR/APPE file (attacker-chosen: kept as metadata only). As Zeek's analyzer:
+// the service is confirmed by a valid command; a command word longer than `max_command_length` is skipped
+// (a limit reached); a reply line without a valid code is a protocol violation, which removes the analyzer;
+// after `AUTH TLS` answered by 234 the stream is TLS, identified as `ssl`.
 import type { FtpEvent } from '../../core/events.js';
 import type { AnalyzerContext, AppProtocol, Direction, StreamAnalyzer } from '../analyzer.js';
 import { LineAssembler, parseDecimal } from '../common/line-assembler.js';
 import { ByteSampler, connFields, emitFileTransfer, emitPayload } from '../common/payload.js';
 import { ftpUrl } from './paths.js';
 import { protocolText } from '../common/text.js';
+import { tlsIdentifier } from '../identify/tls.js';
 
 export interface FtpLimits {
   /** Longest command or reply line kept (`ftp.line_too_long`). */
   max_line_length: number;
+  /** Longest command word (Zeek `FTP::max_command_length`); longer commands are skipped (`ftp.command_too_long`). */
+  max_command_length: number;
   /** Commands awaiting a reply (Zeek `FTP::max_pending_commands`); older ones are logged unanswered. */
   max_pending_commands: number;
   /** Bytes of each data transfer kept as the sample for content analysis. */
@@ -21,9 +27,10 @@ export interface FtpLimits {
   data_channel_timeout: number;
 }
 
-export const DEFAULT_FTP_LIMITS: FtpLimits = { max_line_length: 65_536, max_pending_commands: 20, max_sample_bytes: 65_536, data_channel_timeout: 300 };
+export const DEFAULT_FTP_LIMITS: FtpLimits = { max_line_length: 65_536, max_command_length: 100, max_pending_commands: 20, max_sample_bytes: 65_536, data_channel_timeout: 300 };
 
 const FILE_COMMANDS = new Set(['RETR', 'STOR', 'APPE', 'STOU']);
+const PRINTABLE_WORD = /^[\x21-\x7e]+$/;
 /** Zeek's FTP::guest_ids: their passwords are logged; everyone else's are `<hidden>`. */
 const GUEST_USERS = new Set(['anonymous', 'ftp', 'ftpuser', 'guest']);
 
@@ -53,6 +60,10 @@ class FtpAnalyzer implements StreamAnalyzer {
   private confirmed = false;
   /** The server greeting is logged as Zeek's pseudo command `<init>`. */
   private greeted = false;
+  /** Removed on a protocol violation: the rest of the stream is not read. */
+  private removed = false;
+  /** The TLS stream after `AUTH TLS` was accepted: its bytes only identify `ssl`. */
+  private tls: StreamAnalyzer | undefined;
   transfer: Transfer | undefined;
 
   /** The FTP client's address: the originator of the control connection. */
@@ -70,7 +81,8 @@ class FtpAnalyzer implements StreamAnalyzer {
 
   data(dir: Direction, bytes: Uint8Array, ts: number): void {
     let pos = 0;
-    while (pos < bytes.length) {
+    while (pos < bytes.length && !this.removed) {
+      if (this.tls !== undefined) return this.tls.data(dir, bytes.subarray(pos), ts);
       const { line, end } = this.lines[dir].next(bytes, pos);
       pos = end;
       if (line === undefined) break;
@@ -81,6 +93,7 @@ class FtpAnalyzer implements StreamAnalyzer {
   }
 
   gap(dir: Direction): void {
+    if (this.tls !== undefined) return;
     this.ctx.anomaly('ftp.content_gap');
     this.lines[dir].reset();
     if (dir === 'resp') this.multiline = undefined;
@@ -94,7 +107,18 @@ class FtpAnalyzer implements StreamAnalyzer {
     const trimmed = text.trim();
     if (trimmed.length === 0) return;
     const space = trimmed.indexOf(' ');
-    const command = (space === -1 ? trimmed : trimmed.slice(0, space)).toUpperCase();
+    const word = space === -1 ? trimmed : trimmed.slice(0, space);
+    // Zeek ignores lines whose first word is not a command: under 3 characters, or not printable ASCII.
+    if (word.length < 3 || !PRINTABLE_WORD.test(word)) return;
+    if (word.length > this.limits.max_command_length) {
+      if (this.confirmed) this.ctx.limitReached('ftp.command_too_long', `${word.length} > ${this.limits.max_command_length}`);
+      return;
+    }
+    if (!this.confirmed) {
+      this.confirmed = true;
+      this.ctx.confirm('ftp');
+    }
+    const command = word.toUpperCase();
     const arg = space === -1 ? '' : trimmed.slice(space + 1).trim();
     const cmd: Command = { ts, command, arg };
     if (command === 'USER') this.user = arg;
@@ -119,22 +143,19 @@ class FtpAnalyzer implements StreamAnalyzer {
   }
 
   private reply(text: string, ts: number): void {
-    const code = parseDecimal(text.slice(0, 3), 999);
+    const code = /^\d{3}/.test(text) ? Number(text.slice(0, 3)) : undefined;
     const separator = text[3];
     if (this.multiline !== undefined) {
       // Lines of a multi-line reply until `code<SP>` with the same code (RFC 959 §4.2).
-      if (code !== this.multiline || separator === '-') return;
+      if (code !== this.multiline || separator !== ' ') return;
       this.multiline = undefined;
-    } else if (code === undefined) {
-      this.ctx.anomaly('ftp.bad_reply');
+    } else if (code === undefined || code < 100 || (separator !== undefined && separator !== ' ' && separator !== '-')) {
+      const reason = code === undefined ? 'non-numeric reply code' : code < 100 ? 'invalid reply code' : 'invalid reply line';
+      this.removed = this.ctx.violation('ftp', 'ftp.bad_reply', `${reason}: ${text.slice(0, 40)}`);
       return;
     } else if (separator === '-') {
       this.multiline = code;
       return;
-    }
-    if (!this.confirmed) {
-      this.confirmed = true;
-      this.ctx.confirm('ftp');
     }
     const message = text.slice(4).trim();
     if (!this.greeted) {
@@ -143,10 +164,12 @@ class FtpAnalyzer implements StreamAnalyzer {
     }
     const cmd = this.pending[0];
     if (cmd === undefined) return;
-    this.effects(cmd, code!, message, ts);
-    if (code! >= 100 && code! < 200) return; // preliminary: the command waits for its final reply
+    this.effects(cmd, code, message, ts);
+    if (code >= 100 && code < 200) return; // preliminary: the command waits for its final reply
     this.pending.shift();
-    this.emit(cmd, code!, message);
+    this.emit(cmd, code, message);
+    // RFC 4217 §4: 234 accepts AUTH TLS; the TLS handshake follows on the same connection.
+    if (code === 234 && cmd.command === 'AUTH' && cmd.arg === 'TLS') this.tls = tlsIdentifier.create(this.ctx) as StreamAnalyzer;
   }
 
   /** What a reply changes: working directory, sizes, and expected data connections. */

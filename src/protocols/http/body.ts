@@ -1,11 +1,10 @@
 // One HTTP message body as it streams in: counts and samples the entity bytes as sent (after de-chunking,
 // before content decoding — volume and entropy are measured on what crossed the wire), keeps the compressed
 // bytes for a capped decode at the end, and walks multipart bodies part by part.
-import type { AnomalyCode } from '../../core/anomalies.js';
 import type { ByteSample } from '../../core/events.js';
 import { LineAssembler } from '../common/line-assembler.js';
 import { ByteSampler } from '../common/payload.js';
-import type { MimeLimits, MimePart } from '../mime/walker.js';
+import type { MimeLimits, MimePart, MimeReport } from '../mime/walker.js';
 import { MimeWalker } from '../mime/walker.js';
 import type { DecompressLimits } from './decompress.js';
 import { decodeContent } from './decompress.js';
@@ -42,17 +41,17 @@ export class BodyCollector {
     private readonly limits: BodyLimits,
     private readonly codings: readonly string[],
     contentType: string | undefined,
-    private readonly anomaly: (code: AnomalyCode) => void,
+    private readonly report: MimeReport,
     onPart: (part: MimePart) => void,
   ) {
     this.wire = new ByteSampler(limits.max_sample_bytes);
     if (codings.length > 0) this.compressed = [];
-    else if (contentType !== undefined && contentType.trimStart().toLowerCase().startsWith('multipart/')) {
+    else if (contentType !== undefined && /^\s*(multipart\/|message\/rfc822)/i.test(contentType)) {
       const part = (p: MimePart): void => {
         this.parts++;
         onPart(p);
       };
-      const walker = new MimeWalker(limits, { part, anomaly }, contentType);
+      const walker = new MimeWalker(limits, { part, anomaly: (code) => report.anomaly(code), limitReached: (code) => report.limitReached(code) }, contentType);
       this.mime = { walker, lines: new LineAssembler(limits.max_line_length, 'split') };
     }
   }
@@ -87,7 +86,7 @@ export class BodyCollector {
   }
 
   finish(): FinishedBody {
-    const result: FinishedBody = { wire: this.wire.sample(), missing: this.missing, parts: this.parts };
+    const result: FinishedBody = { wire: this.wire.sample(), missing: this.missing, parts: 0 };
     if (this.mime !== undefined) {
       const unterminated = this.mime.lines.pending;
       // The last line need not end with a line break: a synthetic LF releases it.
@@ -95,13 +94,15 @@ export class BodyCollector {
       this.mime.walker.end();
       result.mimeLength = this.wire.total + (unterminated ? 2 : 0);
     }
+    // The last part of an embedded message ends with the body.
+    result.parts = this.parts;
     if (this.compressed !== undefined && this.compressedBytes > 0) {
-      if (this.compressedTruncated) this.anomaly('decompress.capped');
+      if (this.compressedTruncated) this.report.anomaly('decompress.capped');
       const decoded = decodeContent(Buffer.concat(this.compressed), this.codings, this.limits);
       if (decoded.status === 'decoded') result.decoded = decoded.bytes;
-      else if (decoded.status === 'capped') this.anomaly('decompress.capped');
-      else if (decoded.status === 'failed') this.anomaly('decompress.failed');
-      else this.anomaly('http.unsupported_encoding');
+      else if (decoded.status === 'capped') this.report.anomaly('decompress.capped');
+      else if (decoded.status === 'failed') this.report.anomaly('decompress.failed');
+      else this.report.anomaly('http.unsupported_encoding');
     }
     return result;
   }

@@ -166,6 +166,20 @@ describe('http analyzer', () => {
     expect(ctx.of('http')[0]!.request_body_len).toBe(body.length);
   });
 
+  it('walks a message/rfc822 body and its nested messages, up to max_depth (Zeek deeply-nested-mime: a limit, X)', () => {
+    const nested = (depth: number): string => (depth === 0
+      ? 'Content-Type: application/octet-stream; name=core.bin\r\n\r\nCORE'
+      : `Content-Type: message/rfc822\r\n\r\n${nested(depth - 1)}`);
+    const post = (body: string) => `POST /m HTTP/1.1\r\nContent-Type: message/rfc822\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const shallow = analyzer({ max_depth: 5 });
+    feed(shallow.http, [['orig', post(nested(3))]]);
+    expect(shallow.ctx.of('file_transfer').map((f) => [f.filename, f.total_bytes])).toEqual([['core.bin', 4]]);
+    expect(shallow.ctx.limits).toEqual([]);
+    const deep = analyzer({ max_depth: 5 });
+    feed(deep.http, [['orig', post(nested(8))]]);
+    expect(deep.ctx.limits).toEqual(['mime.depth_exceeded']);
+  });
+
   describe('hostile input (RELIABILITY D24, D25)', () => {
     it('skips a 1 MB request line without newline under the line cap', () => {
       const { ctx, http } = analyzer();

@@ -373,7 +373,7 @@ class HttpAnalyzer implements StreamAnalyzer {
     // Multipart parts (form uploads) are reported as each ends, so their number costs no memory.
     const onPart = (part: MimePart): void =>
       emitFileTransfer(this.ctx, this.lastTs, side.dir, { protocol: 'http', total: part.sample.total, filename: part.filename, mime_type: part.mime_type });
-    side.body = new BodyCollector(this.limits, codings, headers.get('content-type'), (code) => this.anomaly(code), onPart);
+    side.body = new BodyCollector(this.limits, codings, headers.get('content-type'), this.ctx, onPart);
     if (chunked) side.state = 'chunk-size';
     else if (length === -1) side.state = 'until-close';
     else if (length === 0) this.endMessage(side, side.message!.ts);

@@ -1,7 +1,8 @@
-// A streaming MIME entity walker (RFC 2045 headers, RFC 2046 §5.1 multipart) shared by SMTP messages and
-// HTTP multipart bodies. It is fed lines (or pieces of over-long lines) and keeps an explicit stack of open
-// multipart boundaries — iterative, never recursive — capped at `max_depth` (RELIABILITY D28): deeper
-// multiparts are counted as `mime.depth_exceeded` and treated as opaque leaves. Each leaf part is decoded
+// A streaming MIME entity walker (RFC 2045 headers, RFC 2046 §5.1 multipart, §5.2.1 message/rfc822) shared by
+// SMTP messages and HTTP multipart and message bodies. It is fed lines (or pieces of over-long lines) and keeps
+// an explicit stack of open levels — multipart boundaries and embedded messages, iterative, never recursive —
+// capped at `max_depth` (RELIABILITY D28): deeper multiparts and messages are a limit reached (`mime.depth_exceeded`, as Zeek's exceeded_mime_max_depth) and treated as
+// opaque leaves; so are header bytes past `max_header_bytes` (`mime.header_too_long`). Each leaf part is decoded
 // (base64/quoted-printable, tolerantly) and reported with its name, type, decoded size and a bounded sample.
 import type { AnomalyCode } from '../../core/anomalies.js';
 import type { ByteSample } from '../../core/events.js';
@@ -36,16 +37,23 @@ export interface MimePart {
   sample: ByteSample;
 }
 
-export interface MimeHandler {
+/** Where damaged data and limits reached are reported (a limit marks the connection's history in Zeek). */
+export interface MimeReport {
+  anomaly(code: AnomalyCode): void;
+  limitReached(code: AnomalyCode): void;
+}
+
+export interface MimeHandler extends MimeReport {
   /** Each header of the top-level entity, as `name` (lower case) and unfolded value. */
   header?(name: string, value: string): void;
   part(part: MimePart): void;
-  anomaly(code: AnomalyCode): void;
 }
 
 interface Entity {
   headers: Map<string, string>;
   headerBytes: number;
+  /** Header bytes went past max_header_bytes (reported once per entity). */
+  headerCut: boolean;
   lastHeader: string | undefined;
 }
 
@@ -59,8 +67,11 @@ interface Leaf {
 }
 
 export class MimeWalker {
-  /** Open multipart boundaries, outermost first, as the delimiter line text `--boundary`. */
-  private readonly boundaries: string[] = [];
+  /**
+   * Open levels, outermost first: a multipart as its delimiter line text `--boundary`, an embedded message
+   * (message/rfc822, which ends with the part holding it) as undefined.
+   */
+  private readonly levels: (string | undefined)[] = [];
   private entity: Entity | undefined = newEntity();
   private leaf: Leaf | undefined;
   private atLineStart = true;
@@ -86,7 +97,7 @@ export class MimeWalker {
       if (lineStart) this.headerLine(this.entity, piece);
       return;
     }
-    if (lineStart && piece.complete && this.boundaries.length > 0 && piece.line[0] === 0x2d && piece.line[1] === 0x2d) {
+    if (lineStart && piece.complete && this.levels.length > 0 && piece.line[0] === 0x2d && piece.line[1] === 0x2d) {
       if (this.delimiter(latin1(piece.line).trimEnd())) return;
     }
     if (this.leaf !== undefined) this.leafBytes(this.leaf, piece);
@@ -105,8 +116,9 @@ export class MimeWalker {
       this.startBody(entity);
       return;
     }
-    if (piece.tooLong || entity.headerBytes + piece.line.length > this.limits.max_header_bytes) {
-      this.handler.anomaly('mime.header_too_long');
+    if (entity.headerCut || piece.tooLong || entity.headerBytes + piece.line.length > this.limits.max_header_bytes) {
+      if (!entity.headerCut) this.handler.limitReached('mime.header_too_long');
+      entity.headerCut = true;
       return;
     }
     entity.headerBytes += piece.line.length;
@@ -125,28 +137,28 @@ export class MimeWalker {
     entity.lastHeader = header.name;
     // The first occurrence wins, as in Zeek; repeats are kept only for the top-level callback.
     if (!entity.headers.has(header.name)) entity.headers.set(header.name, header.value);
-    if (this.boundaries.length === 0 && this.handler.header !== undefined) this.handler.header(header.name, header.value);
+    if (this.levels.length === 0 && this.handler.header !== undefined) this.handler.header(header.name, header.value);
   }
 
   private startBody(entity: Entity): void {
     const contentType = entity.headers.get('content-type');
     const mimeType = contentType?.split(';', 1)[0]!.trim().toLowerCase() || undefined;
-    if (mimeType?.startsWith('multipart/')) {
-      const boundary = headerParam(contentType!, 'boundary');
-      if (boundary !== undefined && boundary.length > 0) {
-        if (this.boundaries.length < this.limits.max_depth) {
-          this.boundaries.push(`--${boundary}`);
-          return;
-        }
-        this.handler.anomaly('mime.depth_exceeded');
+    const boundary = mimeType?.startsWith('multipart/') ? headerParam(contentType!, 'boundary') : undefined;
+    if ((boundary !== undefined && boundary.length > 0) || mimeType === 'message/rfc822') {
+      if (this.levels.length < this.limits.max_depth) {
+        this.levels.push(boundary === undefined ? undefined : `--${boundary}`);
+        // The embedded message starts with its own headers.
+        if (boundary === undefined) this.entity = newEntity();
+        return;
       }
+      this.handler.limitReached('mime.depth_exceeded');
     }
     const disposition = entity.headers.get('content-disposition');
     const filename = (disposition !== undefined ? headerParam(disposition, 'filename') : undefined)
       ?? (contentType !== undefined ? headerParam(contentType, 'name') : undefined);
     const encoding = entity.headers.get('content-transfer-encoding')?.trim().toLowerCase();
     this.leaf = {
-      depth: this.boundaries.length,
+      depth: this.levels.length,
       mime_type: mimeType,
       filename,
       attachment: filename !== undefined || disposition?.trim().toLowerCase().startsWith('attachment') === true,
@@ -157,14 +169,14 @@ export class MimeWalker {
 
   /** Handles a `--boundary` or `--boundary--` line of any open multipart; false when it is neither. */
   private delimiter(text: string): boolean {
-    for (let level = this.boundaries.length - 1; level >= 0; level--) {
-      const boundary = this.boundaries[level]!;
-      if (!text.startsWith(boundary)) continue;
+    for (let level = this.levels.length - 1; level >= 0; level--) {
+      const boundary = this.levels[level];
+      if (boundary === undefined || !text.startsWith(boundary)) continue;
       const rest = text.slice(boundary.length);
       if (rest !== '' && rest !== '--') continue;
       this.closeLeaf();
-      // A delimiter of an outer multipart implicitly closes every inner one.
-      this.boundaries.length = rest === '--' ? level : level + 1;
+      // A delimiter of an outer multipart implicitly closes every inner level.
+      this.levels.length = rest === '--' ? level : level + 1;
       this.entity = rest === '--' ? undefined : newEntity();
       return true;
     }
@@ -191,5 +203,5 @@ export class MimeWalker {
 }
 
 function newEntity(): Entity {
-  return { headers: new Map(), headerBytes: 0, lastHeader: undefined };
+  return { headers: new Map(), headerBytes: 0, headerCut: false, lastHeader: undefined };
 }

@@ -128,7 +128,31 @@ describe('smtp analyzer', () => {
       lines.push('--b1000', 'Content-Type: text/plain', '', 'inner', '--b1000--');
       feed(a, [['orig', `MAIL FROM:<a@b>\r\nDATA\r\n${lines.join('\r\n')}\r\n.\r\n`]]);
       expect(ctx.count('mime.depth_exceeded')).toBe(1);
+      expect(ctx.limits).toEqual(['mime.depth_exceeded']);
       expect(ctx.of('smtp')[0]!.subject).toBe('deep');
+    });
+
+    it('walks into a forwarded message (message/rfc822): its parts are decoded, its headers are not the mail\'s', () => {
+      const { ctx, a } = smtp();
+      const lines = [
+        'Subject: outer', 'Content-Type: multipart/mixed; boundary=b0', '',
+        '--b0', 'Content-Type: message/rfc822', '',
+        'Subject: inner', 'Content-Type: application/octet-stream; name=inner.bin', 'Content-Transfer-Encoding: base64', '',
+        secret.toString('base64'),
+        '--b0', 'Content-Type: text/plain', '', 'after', '--b0--',
+      ];
+      feed(a, [['orig', `MAIL FROM:<a@b>\r\nDATA\r\n${lines.join('\r\n')}\r\n.\r\n`]]);
+      expect(ctx.of('smtp')[0]!.subject).toBe('outer');
+      expect(ctx.of('payload').map((p) => [p.name, Buffer.from(p.sample.bytes).toString()])).toEqual([['inner.bin', secret.toString()], [undefined, 'after']]);
+    });
+
+    it('keeps max_header_bytes of headers per entity, the rest a limit reached once (Zeek exceeded_mime_max_header_bytes)', () => {
+      const { ctx, a } = smtp();
+      const headers = Array.from({ length: 2000 }, (_, i) => `X-Filler-${i}: ${'f'.repeat(60)}`);
+      feed(a, [['orig', `MAIL FROM:<a@b>\r\nDATA\r\nSubject: kept\r\n${headers.join('\r\n')}\r\nTo: dropped@x\r\n\r\nbody\r\n.\r\n`]]);
+      expect(ctx.limits).toEqual(['mime.header_too_long']);
+      expect(ctx.of('smtp')[0]).toMatchObject({ subject: 'kept' });
+      expect(ctx.of('smtp')[0]!.to).toBeUndefined();
     });
 
     it('decodes base64 with invalid characters tolerantly and counts it', () => {

@@ -191,6 +191,7 @@ class SmtpAnalyzer implements StreamAnalyzer {
       },
       part: (part) => this.part(tx, part),
       anomaly: (code) => this.ctx.anomaly(code),
+      limitReached: (code) => this.ctx.limitReached(code),
     });
   }
 

@@ -106,8 +106,31 @@ describe('tunnels', () => {
     // Zeek's Tunnel::max_depth is 4: three layers are followed by default.
     expect(flows((await runCapture(pcap([{ ts: T, data: frame }]))).events)).toHaveLength(4);
     const capped = await runCapture(pcap([{ ts: T, data: frame }]), { max_tunnel_depth: 1 });
-    expect(flows(capped.events)).toHaveLength(2);
+    // As Zeek (max-depth-exceeded): the connection carrying the layer too deep names no tunnel and gains X.
+    expect(flows(capped.events).map((f) => [f.dst_ip, f.service, f.history])).toEqual([['10.0.2.2', 'vxlan', 'D'], ['10.0.1.2', undefined, 'DX']]);
     expect(capped.health.anomalies.count('decode.tunnel_depth_exceeded')).toBe(1);
+  });
+
+  it('marks a connection whose tunnels change more than max_tunnel_changes times with X (Zeek tunnel_changed limit)', async () => {
+    // Each direction of the inner conversation rides its own VXLAN connection: every packet changes the tunnel.
+    const inner = (from: string, to: string, sport: number, dport: number) => ethernet(ipv4({ src: from, dst: to, proto: 17 }, udpDatagram(sport, dport, 'x')));
+    const wrapped = (i: number) => {
+      const frame = i % 2 === 0 ? inner('10.9.9.1', '10.9.9.2', 5000, 6000) : inner('10.9.9.2', '10.9.9.1', 6000, 5000);
+      const vxlan = new Uint8Array(8 + frame.length);
+      vxlan[0] = 0x08;
+      vxlan.set(frame, 8);
+      const [src, dst] = i % 2 === 0 ? ['10.0.0.1', '10.0.0.2'] : ['10.0.0.2', '10.0.0.1'];
+      return { ts: T + i, data: ethernet(ipv4({ src, dst, proto: 17 }, udpDatagram(40000 + (i % 2), 4789, vxlan))) };
+    };
+    const records = Array.from({ length: 8 }, (_, i) => wrapped(i));
+    const innerFlow = async (options = {}) => {
+      const { events, health } = await runCapture(pcap(records), options);
+      return { flow: flows(events).find((f) => f.dst_port === 6000), health };
+    };
+    const { flow, health } = await innerFlow();
+    expect(flow?.history).toBe('DdX'); // 7 changes: the 6th is past the limit of 5
+    expect(health.anomalies.count('flow.tunnel_changes_exceeded')).toBe(1);
+    expect((await innerFlow({ max_tunnel_changes: 7 })).flow?.history).toBe('Dd');
   });
 
   it('decapsulates GRE in UDP (RFC 8086) and, as Zeek, names no service for the outer connection', async () => {

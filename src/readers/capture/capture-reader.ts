@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Event } from '../../core/events.js';
 import type { AppProtocol } from '../../protocols/analyzer.js';
-import { decodeLink, type DecodeContext } from '../../protocols/decode.js';
+import { decodeLink, type DecodeContext, type TransportPacket } from '../../protocols/decode.js';
 import { FlowTable, LIKELY_SERVER_PORTS } from '../../protocols/flows/flow-table.js';
 import { FragmentReassembler } from '../../protocols/fragments.js';
 import { APP_PROTOCOLS, appProtocols } from '../../protocols/index.js';
@@ -28,9 +28,12 @@ export const captureOptions = z.strictObject({
   payload_sample_bytes: count(4096, 0).describe('bytes per direction sampled into payload events'),
   max_expected: count(1000, 1).describe('pending expected connections such as FTP data channels (flow.expected_dropped)'),
   checksums: z.enum(['ignore', 'verify']).default('ignore').describe('verify IP/TCP/UDP/ICMP checksums and ignore bad packets (decode.bad_checksum); off by default because captures taken on a sending host carry offloaded, unfilled checksums'),
-  max_tunnel_depth: count(4, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth (4)"),
+  max_tunnel_depth: count(4, 0).describe("tunnel layers decapsulated; the connection carrying a deeper one gains X in its history (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth (4)"),
+  max_tunnel_changes: count(5, 0).describe("changes of the tunnels around a connection followed; the next one marks its history with X (flow.tunnel_changes_exceeded); Zeek's Tunnel::max_changes_per_connection (5)"),
   likely_server_ports: z.array(z.number().int().min(0).max(65535)).max(65536).default([...LIKELY_SERVER_PORTS]).describe("ports taken as the server side of a connection first seen mid-way; Zeek's likely_server_ports"),
   delay_teredo_confirmation: z.boolean().default(true).describe("name Teredo as a connection's service only once both directions carried it; Zeek's Tunnel::delay_teredo_confirmation"),
+  ignore_violations_after: count(10_240, 0).describe("payload bytes of a connection after which a protocol violation no longer removes its analyzer; Zeek's DPD::ignore_violations_after"),
+  track_removed_services: z.boolean().default(false).describe("keep a service removed on a protocol violation in conn.log, followed by `-service`; Zeek's DPD::track_removed_services_in_connection"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
@@ -81,15 +84,20 @@ export async function* captureEvents(
     // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded.
     let linktype = record.linktype;
     let data = record.data;
+    let encapsulation: string | undefined;
     for (let depth = 0; ; depth++) {
       const packet = decodeLink(linktype, data, decode);
       if (packet === undefined) break;
+      if (encapsulation !== undefined) packet.encapsulation = encapsulation;
+      const cut = packet.inner !== undefined && depth >= options.max_tunnel_depth;
+      if (cut) packet.tunnelCut = true;
       if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
       if (packet.inner === undefined) break;
-      if (depth >= options.max_tunnel_depth) {
+      if (cut) {
         anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
         break;
       }
+      encapsulation = `${encapsulation ?? ''}${tunnelLayer(packet)};`;
       ({ linktype, data } = packet.inner);
     }
   });
@@ -140,6 +148,17 @@ export async function* captureEvents(
     flows.flushAll();
     if (batch.length > 0) yield batch;
   }
+}
+
+/**
+ * One tunnel layer as Zeek tells encapsulations apart, the same both ways round: a UDP tunnel by its type and
+ * connection endpoints; GRE and IP-in-IP (also GRE carried in UDP) by the outer addresses only.
+ */
+function tunnelLayer(packet: TransportPacket): string {
+  const udp = packet.tunnel !== undefined;
+  const a = udp ? `${packet.src}|${packet.sport}` : packet.src;
+  const b = udp ? `${packet.dst}|${packet.dport}` : packet.dst;
+  return `${packet.tunnel ?? 'ip'}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
 }
 
 export const captureReader: Reader<CaptureOptions> = {
