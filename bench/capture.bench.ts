@@ -33,7 +33,7 @@ export default async function capture(): Promise<string> {
   const sections: string[] = [
     `Machine: ${machineLine()}. Other jobs shared the 2 cores: numbers are provisional, and CPU seconds (user + system, all threads) are steadier than wall seconds.`,
   ];
-  for (const [name, file] of [['bulk (HTTP over veth, 1500-byte MTU, offloads off)', join(out, 'bulk.pcap')], ['small packets (66-byte UDP to port 5353: each datagram goes through the DNS analyzer)', join(out, 'small.pcap')], ['bulk, first quarter', quarter]] as const) {
+  for (const [name, file] of [['bulk (HTTP over veth, 1500-byte MTU, offloads off)', join(out, 'bulk.pcap')], ['small packets (66-byte DNS queries and answers on port 5353: each datagram goes through the DNS analyzer)', join(out, 'small.pcap')], ['bulk, first quarter', quarter]] as const) {
     const bytes = statSync(file).size;
     const count = packets(file);
     measure('warm page cache', `cat ${file} > /dev/null`);

@@ -3,7 +3,7 @@
 # (MTU 1500, segmentation offloads off so packets on the wire are real 1500-byte frames). Needs root.
 # Traffic never leaves the namespaces this script creates; they are deleted on exit.
 #   bulk.pcap:  HTTP downloads and uploads (curl against python3 -m http.server), SSH-less mixed sizes, DNS-like UDP
-#   small.pcap: many small UDP datagrams and short TCP exchanges
+#   small.pcap: many small UDP datagrams: 24-byte DNS queries (random names) to port 5353, answered NXDOMAIN
 # Usage: bench/record-captures.sh OUTDIR [BULK_MIB]
 set -euo pipefail
 out=${1:?output directory}
@@ -80,15 +80,17 @@ small_traffic() {
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.77.0.2", 5353))
 while True:
-    data, peer = s.recvfrom(2048); s.sendto(data[:40], peer)' &
+    data, peer = s.recvfrom(2048); s.sendto(data[:2] + b"\x81\x83" + data[4:], peer)' &
   local echo=$!
   sleep 0.5
   ip netns exec "$ns_a" python3 -c '
-import socket, os
+import socket, random, string, struct
 for port in range(20000, 20400):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.77.0.1", port)); s.settimeout(0.2)
     for i in range(2500):
-        s.sendto(os.urandom(24), ("10.77.0.2", 5353))
+        label = "".join(random.choices(string.ascii_lowercase, k=6)).encode()
+        query = struct.pack(">HHHHHH", random.getrandbits(16), 0x0100, 1, 0, 0, 0) + b"\x06" + label + b"\x00" + struct.pack(">HH", 1, 1)
+        s.sendto(query, ("10.77.0.2", 5353))
         if i % 50 == 0:
             try: s.recv(2048)
             except OSError: pass

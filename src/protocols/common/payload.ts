@@ -76,12 +76,19 @@ export function emitFileTransfer(ctx: AnalyzerContext, ts: number, dir: Directio
 export function emitPayload(
   ctx: AnalyzerContext, ts: number, dir: Direction, label: PayloadLabel, sample: ByteSample, viewFrom: 'originator' | 'responder' = 'originator',
 ): void {
-  const fields = connFields(ctx, ts);
+  // Built as one literal (no spreads): DNS emits one of these per message.
+  const { uid, src_ip, src_port, dst_ip, dst_port } = ctx.conn;
   const reversed = viewFrom === 'responder';
   const event: PayloadEvent = {
     kind: 'payload',
-    ...fields,
-    ...(reversed ? { host: fields.dst_ip, src_ip: fields.dst_ip, src_port: fields.dst_port, dst_ip: fields.src_ip, dst_port: fields.src_port } : {}),
+    ts,
+    host: reversed ? dst_ip : src_ip,
+    source: ctx.source(),
+    uid,
+    src_ip: reversed ? dst_ip : src_ip,
+    src_port: reversed ? dst_port : src_port,
+    dst_ip: reversed ? src_ip : dst_ip,
+    dst_port: reversed ? src_port : dst_port,
     protocol: label.protocol,
     context: label.context,
     direction: (dir === 'orig') !== reversed ? 'out' : 'in',

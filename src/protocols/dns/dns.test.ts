@@ -86,7 +86,8 @@ describe('dns analyzer', () => {
       ts: 1, trans_id: 0x1234, query: 'www.example.com', qtype: 1, qtype_name: 'A', rcode: 0, rcode_name: 'NOERROR',
       answers: ['edge.example.net', '192.0.2.7', '2001:db8::1', 'TXT 3 abc TXT 2 de'], ttls: [300, 60, 60, 10], proto: 'udp',
     })]);
-    expect(ctx.of('payload').map((p) => [p.context, p.direction])).toEqual([['dns.qname', 'out'], ['dns.qname', 'in'], ['dns.txt', 'in'], ['dns.txt', 'in']]);
+    // The response repeats the query's name, which is sampled once; its TXT strings are sampled.
+    expect(ctx.of('payload').map((p) => [p.context, p.direction])).toEqual([['dns.qname', 'out'], ['dns.txt', 'in'], ['dns.txt', 'in']]);
   });
 
   it('logs unanswered queries at the end and responses without a query', () => {
@@ -96,6 +97,8 @@ describe('dns analyzer', () => {
     dns.end(3);
     // As in Zeek, a response seen without its query gives the name but not the query type.
     expect(ctx.of('dns').map((e) => [e.query, e.qtype_name, e.rcode_name])).toEqual([['b.test', undefined, 'NXDOMAIN'], ['a.test', 'AAAA', undefined]]);
+    // The name of a response without its query is sampled from the response.
+    expect(ctx.of('payload').map((p) => [p.context, p.direction, p.sample.total])).toEqual([['dns.qname', 'out', 6], ['dns.qname', 'in', 6]]);
   });
 
   it('names a question-less response by its first answer, and skips records Zeek does not log', () => {

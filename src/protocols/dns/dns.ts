@@ -55,11 +55,9 @@ class DnsConversation {
       return;
     }
     this.ctx.confirm('dns');
-    if (msg.question !== undefined && msg.question.raw.length > 0) {
-      emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });
-    }
     for (const txt of msg.txt) emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.txt' }, { bytes: txt, total: txt.length });
     if (!msg.response) {
+      this.sampleName(msg, dir, ts);
       this.addPending(msg, ts);
       return;
     }
@@ -72,7 +70,15 @@ class DnsConversation {
       query = query.sameId;
     }
     if (query !== undefined) this.unlink(query, before);
+    // A response repeats its query's name: sampled again only when the query was not seen.
+    else this.sampleName(msg, dir, ts);
     this.emit(query?.ts ?? ts, query?.query, msg);
+  }
+
+  /** The question's name, as sent on the wire, for content analysis (names can carry encoded data). */
+  private sampleName(msg: DnsMessage, dir: Direction, ts: number): void {
+    if (msg.question === undefined || msg.question.raw.length === 0) return;
+    emitPayload(this.ctx, ts, dir, { protocol: 'dns', context: 'dns.qname' }, { bytes: msg.question.raw, total: msg.question.raw.length });
   }
 
   end(): void {
