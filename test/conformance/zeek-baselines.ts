@@ -83,15 +83,19 @@ function isBare(c: BaselineCase): boolean {
 /** The ports each Zeek analyzer adds to likely_server_ports (`ports` of base/protocols/<name>/main.zeek). */
 const ANALYZER_PORTS: Readonly<Record<string, readonly number[]>> = {
   http: [80, 81, 631, 3128, 8000, 8080, 8888], dns: [53, 137, 5353, 5355], ftp: [21, 2811], smtp: [25, 587],
+  ssh: [22], ssl: [443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223], dhcp: [67], ntp: [123],
 };
+
+/** Ports even a bare Zeek has in likely_server_ports: its packet analyzers' (base/packet-protocols, teredo's). */
+const PACKET_ANALYZER_PORTS = [3544];
 
 /**
  * likely_server_ports as a bare Zeek (`-b`) had it: only the ports of the analyzers it loaded (a full Zeek's
  * list, the reader's default, also holds ports such as 1080 of analyzers exfilscope does not have).
  */
 export function serverPortsFor(c: BaselineCase): Record<string, unknown> {
-  if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return {};
-  return { likely_server_ports: protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? []) };
+  if (!isBare(c)) return {};
+  return { likely_server_ports: [...PACKET_ANALYZER_PORTS, ...protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? [])] };
 }
 
 /** Reader options matching how Zeek ran: without `-C` it verifies checksums; Teredo confirmation as redefined. */
