@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../core/anomalies.js';
 import { ethernet, ipv4, ipv6, tcpSegment, udpDatagram } from '../../test/packets.js';
-import { decodeLink, type DecodeContext } from './decode.js';
+import { decodeLink, withVlanTag, type DecodeContext } from './decode.js';
 import { FragmentReassembler } from './fragments.js';
 
 function context(limits = { max_trackers: 100, timeout: 60, max_fragments: 64 }): DecodeContext {
@@ -58,6 +58,21 @@ describe('link layers', () => {
   it('decodes IPv6 (229) through hop-by-hop and destination options to UDP', () => {
     const packet = decodeLink(229, ipv6(v6src, v6dst, 17, udpDatagram(53, 5353, 'q'), [[0, new Uint8Array(6)], [60, new Uint8Array(14)]]), context());
     expect(packet).toMatchObject({ src: '2001:db8::1', dst: '2001:db8::2', proto: 17, sport: 53, dport: 5353, payloadLength: 1 });
+  });
+
+  it('keeps the outer and inner VLAN IDs for the connection key, a third tag overwriting the inner as in Zeek', () => {
+    const tagsOf = (vlans: number[], ids: number[]) => decodeLink(1, ethernet(ip, 0x0800, vlans, ids), context())!.vlanTags;
+    expect(tagsOf([], [])).toBe(0);
+    expect(tagsOf([0x8100], [42])).toBe(withVlanTag(0, 42));
+    expect(tagsOf([0x88a8, 0x8100], [10, 20])).toBe(withVlanTag(withVlanTag(0, 10), 20));
+    expect(tagsOf([0x88a8, 0x8100, 0x8100], [10, 30, 20])).toBe(tagsOf([0x88a8, 0x8100], [10, 20]));
+    // Outer 10 / inner 20 is not outer 20 / inner 10, nor a lone tag 10; VLAN 0 is a tag too.
+    const keys = [tagsOf([0x8100], [10]), tagsOf([0x88a8, 0x8100], [10, 20]), tagsOf([0x88a8, 0x8100], [20, 10]), tagsOf([0x8100], [0]), 0];
+    expect(new Set(keys).size).toBe(keys.length);
+    // The TCI's priority and DEI bits are not part of the ID.
+    const prioritised = ethernet(ip, 0x0800, [0x8100], [42]);
+    prioritised[14]! |= 0xf0;
+    expect(decodeLink(1, prioritised, context())!.vlanTags).toBe(withVlanTag(0, 42));
   });
 
   it('stops at the layer cap on 200 stacked VLAN tags and counts it', () => {

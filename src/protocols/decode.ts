@@ -50,6 +50,11 @@ export class TransportPacket {
   encapsulationOnly?: boolean;
   /** The transport checksum was verified and is wrong (only when checksum verification is on). */
   badChecksum?: boolean;
+  /**
+   * The frame's 802.1Q/802.1ad VLAN IDs as one number (`withVlanTag`): 0 when untagged. Zeek's VLAN-aware
+   * connection key (policy/frameworks/conn_key/vlan_fivetuple) tells connections apart by them.
+   */
+  vlanTags = 0;
 
   constructor(
     readonly addresses: Uint8Array,
@@ -75,6 +80,19 @@ const NO_PAYLOAD = new Uint8Array(0);
 
 function formatAddress(bytes: Uint8Array, at: number, length: 4 | 16): string {
   return length === 4 ? formatIpv4(bytes, at) : formatIpv6(bytes, at);
+}
+
+/**
+ * Adds a VLAN tag's ID to `tags` as Zeek's VLAN analyzer does: the first tag is the outer VLAN (bits 0–12,
+ * ID + 1), any later one the inner VLAN (bits 13–25, the last tag winning, as Zeek overwrites it).
+ */
+export function withVlanTag(tags: number, id: number): number {
+  return (tags & 0x1fff) === 0 ? tags | (id + 1) : (tags & 0x1fff) | ((id + 1) << 13);
+}
+
+function tagged(packet: TransportPacket | undefined, vlanTags: number): TransportPacket | undefined {
+  if (packet !== undefined && vlanTags !== 0) packet.vlanTags = vlanTags;
+  return packet;
 }
 
 /** Link type used for inner frames that are bare IP (version decided by the first nibble). */
@@ -166,15 +184,17 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
     default:
       return void a.add('decode.unsupported_linktype', { detail: String(linktype) });
   }
+  let vlanTags = 0;
   for (let layer = 1; ; layer++) {
     if (layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
     switch (ethertype) {
       case ETHERTYPE_IPV4:
-        return decodeIpv4(data, at, ctx);
+        return tagged(decodeIpv4(data, at, ctx), vlanTags);
       case ETHERTYPE_IPV6:
-        return decodeIpv6(data, at, ctx);
+        return tagged(decodeIpv6(data, at, ctx), vlanTags);
       case 0x8100: case 0x88a8: case 0x9100: // 802.1Q / 802.1ad tags
         if (data.length < at + 4) return void a.add('decode.vlan_too_small');
+        vlanTags = withVlanTag(vlanTags, ((data[at]! << 8) | data[at + 1]!) & 0xfff);
         ethertype = (data[at + 2]! << 8) | data[at + 3]!;
         at += 4;
         break;
@@ -199,7 +219,7 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
           if (bottom) break;
           if (++layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
         }
-        return decodeIpByVersion(data, at, ctx);
+        return tagged(decodeIpByVersion(data, at, ctx), vlanTags);
       }
       case 0x8864: { // PPPoE session: 6-byte header, then the PPP protocol
         if (data.length < at + 8) return void a.add('decode.pppoe_too_small');

@@ -98,11 +98,23 @@ export function serverPortsFor(c: BaselineCase): Record<string, unknown> {
   return { likely_server_ports: [...PACKET_ANALYZER_PORTS, ...protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? [])] };
 }
 
-/** Reader options matching how Zeek ran: without `-C` it verifies checksums; Teredo confirmation as redefined. */
+/** Reader options by test for what its script redefines (script-options.tsv). */
+const SCRIPT_OPTIONS = new Map(
+  readFileSync(new URL('./script-options.tsv', import.meta.url), 'utf8').split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split('\t'))
+    .map(([test, options]) => [test!, JSON.parse(options!) as Record<string, unknown>]),
+);
+
+/**
+ * Reader options matching how Zeek ran: without `-C` it verifies checksums; Teredo confirmation as redefined on
+ * the command line; what the test's script redefines.
+ */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {
   return {
     ...(/(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' }),
     ...(c.command.includes('Tunnel::delay_teredo_confirmation=F') ? { delay_teredo_confirmation: false } : {}),
+    ...SCRIPT_OPTIONS.get(c.test),
   };
 }
 

@@ -47,6 +47,8 @@ export interface FlowLimits {
   likely_server_ports: readonly number[];
   /** Zeek's Tunnel::delay_teredo_confirmation: `teredo` is a service once both directions carried it. */
   delay_teredo_confirmation: boolean;
+  /** Zeek's ConnKey::factory: `vlan-five-tuple` adds the VLAN tags to the connection key (vlan_fivetuple policy). */
+  conn_key: 'five-tuple' | 'vlan-five-tuple';
 }
 
 /** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
@@ -86,6 +88,8 @@ class Connection {
   respAddress: Uint8Array;
   hash = 0;
   sameHash: Connection | undefined;
+  /** The VLAN tags that are part of the key (`conn_key: vlan-five-tuple`), else 0. */
+  vlanKey = 0;
   history = '';
   private histSeen = 0;
   /** Directions that carried a tunnel's packets: 1 originator, 2 responder. */
@@ -193,10 +197,12 @@ export class FlowTable {
   private currentOffset = 0;
 
   private readonly serverPorts: ReadonlySet<number>;
+  private readonly vlanKeyed: boolean;
 
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
     this.serverPorts = new Set(options.limits.likely_server_ports);
+    this.vlanKeyed = options.limits.conn_key === 'vlan-five-tuple';
     this.anomalies = options.anomalies;
   }
 
@@ -227,11 +233,12 @@ export class FlowTable {
       const pairs = p.proto === IPPROTO_ICMP ? ICMP4_PAIRS : ICMP6_PAIRS;
       dport = pairs.get(p.sport) ?? p.dport;
     }
-    const hash = this.conns.hash(p.proto, p.addresses, p.addressLength, p.srcAt, sport, p.dstAt, dport);
+    const vlanKey = this.vlanKeyed ? p.vlanTags : 0;
+    const hash = this.conns.hash(p.proto, p.addresses, p.addressLength, p.srcAt, sport, p.dstAt, dport, vlanKey);
     let conn = this.conns.chain(hash);
     let isOrig = true;
     for (; conn !== undefined; conn = conn.sameHash) {
-      if (conn.ipProto !== p.proto || conn.origAddress.length !== p.addressLength) continue;
+      if (conn.ipProto !== p.proto || conn.vlanKey !== vlanKey || conn.origAddress.length !== p.addressLength) continue;
       if (conn.info.src_port === sport && conn.info.dst_port === dport && sameAddress(conn.origAddress, p, p.srcAt) && sameAddress(conn.respAddress, p, p.dstAt)) break;
       if (conn.info.src_port === dport && conn.info.dst_port === sport && sameAddress(conn.origAddress, p, p.dstAt) && sameAddress(conn.respAddress, p, p.srcAt)) {
         isOrig = false;
@@ -244,6 +251,7 @@ export class FlowTable {
     }
     if (conn === undefined) {
       ({ conn, isOrig } = this.create(p, sport, dport, hash, ts));
+      conn.vlanKey = vlanKey;
     } else {
       this.listOf(conn).touch(conn);
     }

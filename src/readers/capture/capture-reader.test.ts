@@ -30,6 +30,8 @@ describe('capture reader in the pipeline', () => {
     expect(() => parseConfig({ readers: { pcap: { max_flows: 0 } } })).toThrow(/readers.pcap.max_flows/);
     expect(() => parseConfig({ readers: { pcap: { no_such_limit: 1 } } })).toThrow();
     expect((parseConfig({}).readers.pcap as { max_flows: number }).max_flows).toBe(200_000);
+    expect((parseConfig({}).readers.pcap as { conn_key: string }).conn_key).toBe('five-tuple');
+    expect(() => parseConfig({ readers: { pcap: { conn_key: 'vlan' } } })).toThrow(/readers.pcap.conn_key/);
   });
 });
 
@@ -131,6 +133,19 @@ describe('tunnels', () => {
     expect(flows(events).filter((f) => f.proto !== 'tcp' && f.proto !== 'udp' && f.proto !== 'icmp')).toEqual([]);
     const undelayed = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'Teredo.pcap')), { delay_teredo_confirmation: false });
     expect(flows(undelayed.events).find((f) => f.dst_ip === '65.55.158.81')?.service).toBe('teredo');
+  });
+});
+
+describe('connection key', () => {
+  it.skipIf(!hasSharedData)('tells the same five-tuple apart by VLAN tags with conn_key vlan-five-tuple (Zeek vlan-collisions.pcap)', async () => {
+    const capture = readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'vlan-collisions.pcap'));
+    // Three overlapping connections on one five-tuple, untagged, in VLAN 42 and in VLANs 10/20.
+    const merged = flows((await runCapture(capture)).events);
+    expect(merged.map((f) => [f.pkts_out, f.pkts_in])).toEqual([[21, 21]]);
+    const apart = flows((await runCapture(capture, { conn_key: 'vlan-five-tuple' })).events);
+    expect(apart.map((f) => [f.src_port, f.dst_port, f.pkts_out, f.pkts_in, f.conn_state])).toEqual([
+      [59856, 80, 7, 7, 'SF'], [59856, 80, 7, 7, 'SF'], [59856, 80, 7, 7, 'SF'],
+    ]);
   });
 });
 

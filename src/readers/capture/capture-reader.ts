@@ -31,6 +31,7 @@ export const captureOptions = z.strictObject({
   max_tunnel_depth: count(4, 0).describe("tunnel layers decapsulated (decode.tunnel_depth_exceeded); Zeek's Tunnel::max_depth (4)"),
   likely_server_ports: z.array(z.number().int().min(0).max(65535)).max(65536).default([...LIKELY_SERVER_PORTS]).describe("ports taken as the server side of a connection first seen mid-way; Zeek's likely_server_ports"),
   delay_teredo_confirmation: z.boolean().default(true).describe("name Teredo as a connection's service only once both directions carried it; Zeek's Tunnel::delay_teredo_confirmation"),
+  conn_key: z.enum(['five-tuple', 'vlan-five-tuple']).default('five-tuple').describe("what tells connections apart: addresses, ports and protocol, or those and the 802.1Q/802.1ad VLAN IDs (outer and inner); Zeek's ConnKey::factory, vlan-five-tuple as its policy/frameworks/conn_key/vlan_fivetuple"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
