@@ -71,6 +71,16 @@ describe('connections with Zeek conn.log semantics', () => {
     expect(flows((await runCapture(s0)).events)).toMatchObject([{ conn_state: 'S0', history: 'S', pkts_out: 2 }]);
   });
 
+  it('reports an originator reset after its SYN alone as RSTOS0, and a lone reset as OTH (Zeek\'s history pattern)', async () => {
+    const synReset = pcap([
+      { ts: T, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) },
+      { ts: T + 0.1, data: tcpFrame({ sport: 1, dport: 2, seq: 11, flags: 'R' }) },
+    ]);
+    expect(flows((await runCapture(synReset)).events)[0]).toMatchObject({ conn_state: 'RSTOS0', history: 'SR' });
+    const loneReset = pcap([{ ts: T, data: tcpFrame({ sport: 1576, dport: 2, seq: 11, flags: 'R' }) }]);
+    expect(flows((await runCapture(loneReset)).events)[0]).toMatchObject({ conn_state: 'OTH', history: 'R' });
+  });
+
   it('takes the SYN-ACK sender from a likely server port as the responder (history ^h)', async () => {
     const records = tcpConversation({}).slice(1);
     const [flow] = flows((await runCapture(pcap(records))).events);

@@ -771,7 +771,7 @@ export class FlowTable {
       const r = conn.tcpResp!;
       bytesOut = o.size(r);
       bytesIn = r.size(o);
-      state = tcpConnState(o, r, bytesOut, bytesIn);
+      state = tcpConnState(o, r, bytesOut, bytesIn, conn.history);
     } else if (conn.ipProto === IPPROTO_UDP) {
       state = conn.orig.active ? (conn.resp.active ? 'SF' : 'S0') : conn.resp.active ? 'SHR' : 'OTH';
     } else {
@@ -852,8 +852,11 @@ class ActivityList {
   }
 }
 
-/** Zeek's conn_state() from base/protocols/conn/main.zeek, over the two endpoint states. */
-function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize: number): string {
+/** A history in which the originator's SYN was followed by its RST and nothing else of note (Zeek's RSTOS0 pattern). */
+const SYN_THEN_RESET = /^\^?S[^HAFGIQ]*R/;
+
+/** Zeek's conn_state() from base/protocols/conn/main.zeek, over the two endpoint states and the history. */
+function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize: number, history: string): string {
   const os = o.state;
   const rs = r.state;
   const oInactive = os === TcpState.Inactive || os === TcpState.Partial;
@@ -862,7 +865,7 @@ function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize
     if (os === TcpState.SynSent || os === TcpState.SynAckSent || (os === TcpState.Reset && origSize === 0 && respSize === 0)) return 'REJ';
     return oInactive ? 'RSTRH' : 'RSTR';
   }
-  if (os === TcpState.Reset) return rInactive ? 'RSTOS0' : 'RSTO';
+  if (os === TcpState.Reset) return !rInactive ? 'RSTO' : SYN_THEN_RESET.test(history) ? 'RSTOS0' : 'OTH';
   if (rs === TcpState.Closed && os === TcpState.Closed) return 'SF';
   if (os === TcpState.Closed) return rInactive ? 'SH' : 'S2';
   if (rs === TcpState.Closed) return oInactive ? 'SHR' : 'S3';
