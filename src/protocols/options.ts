@@ -32,6 +32,7 @@ export const appProtocolOptions = z.strictObject({
     max_name_length: count(DEFAULT_DNS_LIMITS.max_name_length).describe('wire bytes of a name, RFC 1035 (dns.name_too_long)'),
     max_answers: count(DEFAULT_DNS_LIMITS.max_answers).describe('answers rendered per message (dns.too_many_answers)'),
     max_pending_queries: count(DEFAULT_DNS_LIMITS.max_pending_queries).describe("queries awaiting a response per connection; Zeek's DNS::max_pending_queries (dns.too_many_pending)"),
+    session_timeout: count(DEFAULT_DNS_LIMITS.session_timeout).describe("seconds of silence that end a UDP DNS conversation, the next packet starting another; Zeek's dns_session_timeout"),
   }).prefault({}),
   ftp: z.strictObject({
     max_line_length: count(DEFAULT_FTP_LIMITS.max_line_length).describe('longest command or reply line (ftp.line_too_long)'),

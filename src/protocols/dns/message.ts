@@ -14,9 +14,11 @@ export interface DnsLimits {
   max_answers: number;
   /** Queries awaiting a response per connection (Zeek `DNS::max_pending_queries`); the oldest is logged unanswered. */
   max_pending_queries: number;
+  /** Seconds of silence that end a UDP DNS conversation (Zeek's dns_session_timeout); the next packet starts another. */
+  session_timeout: number;
 }
 
-export const DEFAULT_DNS_LIMITS: DnsLimits = { max_name_length: 255, max_answers: 100, max_pending_queries: 50 };
+export const DEFAULT_DNS_LIMITS: DnsLimits = { max_name_length: 255, max_answers: 100, max_pending_queries: 50, session_timeout: 10 };
 
 export interface DnsMessage {
   id: number;

@@ -204,6 +204,25 @@ describe('connections with Zeek conn.log semantics', () => {
     expect(result.map((f) => [f.pkts_out, f.bytes_out, f.conn_state, f.history])).toEqual([[2, 6, 'S0', 'D'], [1, 3, 'S0', 'D']]);
   });
 
+  it('ends a conversation whose analyzer has a session timeout as Zeek\'s DNS timer does: checked every timeout from the start', async () => {
+    const sessions: AppProtocol = {
+      name: 'dns', transport: 'udp', matches: (conn) => conn.dst_port === 53, sessionTimeout: 10,
+      create: () => ({ datagram() {}, end() {} }),
+    };
+    const split = async (times: number[], protocols = [sessions]) => {
+      const records = times.map((dt) => ({ ts: T + dt, data: udpFrame('10.0.0.1', '10.0.0.2', 5000, 53, 'q') }));
+      return flows((await runCapture(pcap(records), {}, protocols)).events).map((f) => f.pkts_out);
+    };
+    // At 10 s the conversation had been silent 9.5 s of the 9 allowed (the timeout less Zeek's one-second grace).
+    expect(await split([0, 0.5, 19])).toEqual([2, 1]);
+    // Silent for 9 s at the 10 s check: ended, though the next packet comes only 9.2 s after the last.
+    expect(await split([0, 1, 10.2])).toEqual([2, 1]);
+    // Active at 10 s (last packet at 9.2), so next checked at 20 s: a packet at 10.5 still belongs to it.
+    expect(await split([0, 9.2, 10.5, 21])).toEqual([3, 1]);
+    // Without a session timeout, only udp_inactivity_timeout (60 s) ends it.
+    expect(await split([0, 0.5, 19], [])).toEqual([3]);
+  });
+
   it('evicts the least recently active connection beyond max_flows, still measuring the big active flow', async () => {
     const records: CaptureRecord[] = [];
     const big = stream([]);

@@ -112,6 +112,9 @@ class Connection {
   alive = true;
   /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
   attemptDeadline = Infinity;
+  /** The analyzer's session timeout (AppProtocol.sessionTimeout) and when it is next checked. */
+  sessionTimeout = 0;
+  sessionCheckAt = Infinity;
   firstSource: Source;
   /**
    * A TCP connection first seen mid-stream (no SYN): Zeek's application analyzers skip those
@@ -245,7 +248,7 @@ export class FlowTable {
         break;
       }
     }
-    if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p))) {
+    if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p) || (ts >= conn.sessionCheckAt && sessionEnded(conn, ts)))) {
       this.finish(conn);
       conn = undefined;
     }
@@ -667,6 +670,10 @@ export class FlowTable {
       if (protocol.transport !== transport || !protocol.matches(conn.info, bytes, dir)) continue;
       conn.analyzer = protocol.create(this.context(conn));
       conn.sampling = protocol.identifyOnly === true;
+      if (protocol.sessionTimeout !== undefined && transport === 'udp') {
+        conn.sessionTimeout = protocol.sessionTimeout;
+        conn.sessionCheckAt = conn.start + protocol.sessionTimeout;
+      }
       return;
     }
   }
@@ -850,6 +857,19 @@ class ActivityList {
     this.unlink(conn);
     this.link(conn);
   }
+}
+
+/**
+ * Whether a connection with a session timeout has ended by `now`, replaying Zeek's DNS_Analyzer::ExpireTimer:
+ * from the start, every timeout seconds, a conversation silent for all but one second of the timeout ends
+ * (the second spares the usual request and reply a second check); checked when its next packet comes.
+ */
+function sessionEnded(conn: Connection, now: number): boolean {
+  for (let at = conn.sessionCheckAt; at <= now; at += conn.sessionTimeout) {
+    if (at - conn.last >= conn.sessionTimeout - 1) return true;
+    conn.sessionCheckAt = at + conn.sessionTimeout;
+  }
+  return false;
 }
 
 /** A history in which the originator's SYN was followed by its RST and nothing else of note (Zeek's RSTOS0 pattern). */

@@ -129,6 +129,8 @@ describe('tunnels', () => {
     expect(byPeer.get('83.170.1.38|32900')?.service).toBe('teredo');
     expect(byPeer.get('2001:4860:0:2001::68|80')).toMatchObject({ service: 'http', bytes_out: 1675, bytes_in: 10467, conn_state: 'S1' });
     expect(events.filter((e) => e.kind === 'http' && e.dst_ip === '2001:4860:0:2001::68').map((e) => e.kind === 'http' && e.uri)).toEqual(['/', '/search?hl=en&q=Wireshark+!&btnG=Google+Search']);
+    // The DNS conversation silent for 16 s is two connections, as after Zeek's dns_session_timeout (10 s).
+    expect(flows(events).filter((f) => f.dst_port === 53 && f.dst_ip === '192.168.2.1').map((f) => [f.pkts_out, f.pkts_in, f.service])).toEqual([[2, 2, 'dns'], [3, 3, 'dns']]);
     // Bubbles (IPv6 with no next header) are not connections.
     expect(flows(events).filter((f) => f.proto !== 'tcp' && f.proto !== 'udp' && f.proto !== 'icmp')).toEqual([]);
     const undelayed = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'Teredo.pcap')), { delay_teredo_confirmation: false });
