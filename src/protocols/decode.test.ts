@@ -114,14 +114,16 @@ describe('transport headers', () => {
     }
   });
 
-  it('counts a TCP data offset below 5 and beyond the segment', () => {
+  it('counts a TCP data offset below 5 and beyond the segment, keeping the fixed header of the latter as Zeek does', () => {
     const ctx = context();
     const small = segment.slice();
     small[12] = 0x40;
     const big = segment.slice();
     big[12] = 0xf0;
-    decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, small), ctx);
-    decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, big), ctx);
+    expect(decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, small), ctx)).toBeUndefined();
+    const truncated = decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, big), ctx);
+    expect(truncated).toMatchObject({ headerTruncated: true, sport: 1234, dport: 80, flags: 0x18, payloadLength: 0 });
+    expect(truncated!.payload.length).toBe(0);
     expect(ctx.anomalies.count('decode.tcp_invalid_data_offset')).toBe(1);
     expect(ctx.anomalies.count('decode.tcp_truncated_header')).toBe(1);
   });

@@ -51,6 +51,11 @@ export class TransportPacket {
   /** The transport checksum was verified and is wrong (only when checksum verification is on). */
   badChecksum?: boolean;
   /**
+   * A TCP header whose fixed 20 bytes were captured but not its options: Zeek makes the connection from it
+   * and counts nothing else of the packet (`decode.tcp_truncated_header`).
+   */
+  headerTruncated?: boolean;
+  /**
    * The frame's 802.1Q/802.1ad VLAN IDs as one number (`withVlanTag`): 0 when untagged. Zeek's VLAN-aware
    * connection key (policy/frameworks/conn_key/vlan_fivetuple) tells connections apart by them.
    */
@@ -402,14 +407,17 @@ function decodeTransport(
       if (captured < 20) return void a.add('decode.tcp_truncated_header');
       const off = (segment[from + 12]! >> 4) * 4;
       if (off < 20) return void a.add('decode.tcp_invalid_data_offset');
-      if (off > captured) return void a.add('decode.tcp_truncated_header');
-      if (!tcpOptionsWellFormed(segment, from, off)) a.add('decode.tcp_bad_option');
+      if (off > captured) {
+        a.add('decode.tcp_truncated_header');
+        packet.headerTruncated = true;
+      } else if (!tcpOptionsWellFormed(segment, from, off)) a.add('decode.tcp_bad_option');
       packet.sport = (segment[from]! << 8) | segment[from + 1]!;
       packet.dport = (segment[from + 2]! << 8) | segment[from + 3]!;
       packet.seq = ((segment[from + 4]! << 24) | (segment[from + 5]! << 16) | (segment[from + 6]! << 8) | segment[from + 7]!) >>> 0;
       packet.ack = ((segment[from + 8]! << 24) | (segment[from + 9]! << 16) | (segment[from + 10]! << 8) | segment[from + 11]!) >>> 0;
       packet.flags = segment[from + 13]!;
       packet.window = (segment[from + 14]! << 8) | segment[from + 15]!;
+      if (packet.headerTruncated === true) return packet;
       packet.payloadLength = Math.max(0, wireLength - off);
       packet.payload = segment.subarray(from + off, from + Math.min(captured, off + packet.payloadLength));
       return packet;

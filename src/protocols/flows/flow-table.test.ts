@@ -81,6 +81,12 @@ describe('connections with Zeek conn.log semantics', () => {
     expect(flows((await runCapture(loneReset)).events)[0]).toMatchObject({ conn_state: 'OTH', history: 'R' });
   });
 
+  it('makes a connection from a TCP header cut before its options and counts nothing else of it (Zeek vntag_vlan_sandwich_clean.pcap)', async () => {
+    const synAck = tcpFrame({ src: '10.10.10.1', dst: '10.10.10.2', sport: 443, dport: 56960, seq: 1, ack: 1, flags: 'SA', options: new Array(20).fill(1) });
+    const [flow] = flows((await runCapture(pcap([{ ts: T, data: synAck.subarray(0, synAck.length - 18), wire: synAck.length }]), { likely_server_ports: [] })).events);
+    expect(flow).toMatchObject({ src_ip: '10.10.10.1', src_port: 443, dst_port: 56960, history: '', conn_state: 'OTH', pkts_out: 0, pkts_in: 0, ip_bytes_out: 0, bytes_out: 0 });
+  });
+
   it('takes the SYN-ACK sender from a likely server port as the responder (history ^h)', async () => {
     const records = tcpConversation({}).slice(1);
     const [flow] = flows((await runCapture(pcap(records))).events);

@@ -258,6 +258,7 @@ export class FlowTable {
     } else {
       this.listOf(conn).touch(conn);
     }
+    if (p.headerTruncated === true) return;
     if (p.badChecksum === true) {
       // Zeek notes a corrupt packet in the history and otherwise ignores it.
       conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
