@@ -86,8 +86,11 @@ const ANALYZER_PORTS: Readonly<Record<string, readonly number[]>> = {
   ssh: [22], ssl: [443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223], dhcp: [67], ntp: [123],
 };
 
-/** Ports even a bare Zeek has in likely_server_ports: its packet analyzers' (base/packet-protocols, teredo's). */
-const PACKET_ANALYZER_PORTS = [3544];
+/**
+ * Ports even a bare Zeek has in likely_server_ports: its packet analyzers' (base/packet-protocols: teredo, ayiya,
+ * vxlan, geneve, gtpv1), which init-bare loads.
+ */
+const PACKET_ANALYZER_PORTS = [3544, 5072, 4789, 6081, 2152, 2123];
 
 /**
  * likely_server_ports as a bare Zeek (`-b`) had it: only the ports of the analyzers it loaded (a full Zeek's
