@@ -80,10 +80,10 @@ function isBare(c: BaselineCase): boolean {
   return /(^|\s)-[a-zA-Z]*b/.test(c.command);
 }
 
-/** The ports each Zeek analyzer adds to likely_server_ports (`ports` of base/protocols/<name>/main.zeek). */
+/** The ports each Zeek analyzer adds to likely_server_ports (`ports` of base/protocols/<script>/main.zeek), by service. */
 const ANALYZER_PORTS: Readonly<Record<string, readonly number[]>> = {
   http: [80, 81, 631, 3128, 8000, 8080, 8888], dns: [53, 137, 5353, 5355], ftp: [21, 2811], smtp: [25, 587],
-  ssh: [22], ssl: [443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223], dhcp: [67], ntp: [123],
+  ssh: [22], ssl: [443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223], dhcp: [67], ntp: [123], krb_tcp: [88],
 };
 
 /**
