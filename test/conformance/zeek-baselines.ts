@@ -121,9 +121,16 @@ export function optionsFor(c: BaselineCase): Record<string, unknown> {
   };
 }
 
+/**
+ * Tests whose scripts install BPF filters while Zeek reads (core.pcap.dynamic-filter: Pcap::install_pcap_filter
+ * after the first packets; netcontrol.packetfilter: a NetControl drop rule per established connection).
+ */
+const RUNTIME_FILTER_TESTS = new Set(['core.pcap.dynamic-filter', 'scripts.base.frameworks.netcontrol.packetfilter']);
+
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */
 export function exclusionReason(c: BaselineCase): string | undefined {
   if (/\s-f\s/.test(c.command)) return 'Zeek ran with a BPF capture filter';
+  if (RUNTIME_FILTER_TESTS.has(c.test)) return 'its script installs BPF filters while Zeek reads';
   if (c.jsonLogs) return 'JSON baseline';
   return undefined;
 }
