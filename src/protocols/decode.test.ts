@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../core/anomalies.js';
 import { ethernet, ipv4, ipv6, tcpSegment, udpDatagram } from '../../test/packets.js';
-import { decodeLink, withVlanTag, type DecodeContext } from './decode.js';
+import { decodeLink, LINKTYPE_AMSDU_SUBFRAMES, withVlanTag, type DecodeContext } from './decode.js';
 import { FragmentReassembler } from './fragments.js';
 
 function context(limits = { max_trackers: 100, timeout: 60, max_fragments: 64 }): DecodeContext {
@@ -252,6 +252,47 @@ describe('Teredo (RFC 4380), on real datagrams of Zeek\'s Traces/tunnels/Teredo.
     }
     expect(decodeLink(101, outer(3797, 3544, solicitation.subarray(0, 30)), ctx)?.inner).toBeUndefined();
     expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_length_mismatch', 2], ['decode.teredo_malformed', 1]]);
+  });
+});
+
+describe('Aruba GRE carrying 802.11 A-MSDU frames (as in Zeek\'s Traces/tunnels/gre-aruba-amsdu.pcap)', () => {
+  const llcSnapIp = (payload: string) => Uint8Array.from([
+    0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00,
+    ...ipv4({ src: '157.240.18.16', dst: '149.159.130.184', proto: 6 }, tcpSegment({ sport: 443, dport: 49392, seq: 1, ack: 1, flags: 'PA', payload })),
+  ]);
+  const subframe = (body: Uint8Array) => Uint8Array.from([...new Array(12).fill(2), body.length >> 8, body.length & 0xff, ...body]);
+  // QoS data from the DS (24-byte header), QoS control with the A-MSDU bit; subframe bodies of 49 and 50 bytes
+  // (8 LLC/SNAP + 40 IP/TCP + payload) need 1 and 0 bytes of padding to a multiple of 4 (IEEE 802.11 §9.3.2.2.2).
+  const wlan = Uint8Array.from([
+    0x88, 0x02, 0, 0, ...new Array(18).fill(1), 0, 0, 0x80, 0x00,
+    ...subframe(llcSnapIp('a')), 0, ...subframe(llcSnapIp('ab')), ...subframe(llcSnapIp('xyz')),
+  ]);
+  const gre = (proto: number) => ipv4({ src: '10.226.22.9', dst: '10.102.16.187', proto: 47 }, Uint8Array.from([0, 0, proto >> 8, proto & 0xff, ...wlan]));
+
+  it('hands the 802.11 frame of an Aruba protocol type on, and reads every A-MSDU subframe in turn', () => {
+    const ctx = context();
+    const outer = decodeLink(101, gre(0x8240), ctx)!;
+    expect(outer.encapsulationOnly).toBe(true);
+    expect(outer.inner?.linktype).toBe(105);
+    const payloads: string[] = [];
+    for (let frame = outer.inner; frame !== undefined;) {
+      const packet = decodeLink(frame.linktype, frame.data, ctx)!;
+      expect(packet).toMatchObject({ src: '157.240.18.16', sport: 443, dport: 49392 });
+      payloads.push(Buffer.from(packet.payload).toString());
+      frame = packet.alongside;
+      if (frame !== undefined) expect(frame.linktype).toBe(LINKTYPE_AMSDU_SUBFRAMES);
+    }
+    expect(payloads).toEqual(['a', 'ab', 'xyz']);
+    expect(ctx.anomalies.total).toBe(0);
+    expect(decodeLink(101, gre(0x9000), ctx)?.inner?.linktype).toBe(105);
+    expect(decodeLink(101, gre(0x8241), ctx)).toBeUndefined();
+  });
+
+  it('counts a subframe cut short and reads nothing of it', () => {
+    const ctx = context();
+    const cut = decodeLink(105, wlan.subarray(0, 26 + 14 + 30), ctx);
+    expect(cut).toBeUndefined();
+    expect(ctx.anomalies.count('decode.wlan_amsdu_truncated')).toBe(1);
   });
 });
 

@@ -44,6 +44,8 @@ export class TransportPacket {
   payload: Uint8Array = NO_PAYLOAD;
   /** A tunnel's inner frame, to be decoded next (iteratively, by the caller). */
   inner?: { linktype: number; data: Uint8Array };
+  /** Frames carried beside this packet in the same one (the rest of an 802.11 A-MSDU), decoded next at the same depth. */
+  alongside?: { linktype: number; data: Uint8Array };
   /** The tunnel protocol carried (conn.log service of the outer UDP connection). */
   tunnel?: string;
   /** True for encapsulations that are not connections themselves (GRE, IP-in-IP): only the inner packet counts. */
@@ -103,6 +105,9 @@ function tagged(packet: TransportPacket | undefined, vlanTags: number): Transpor
 /** Link type used for inner frames that are bare IP (version decided by the first nibble). */
 export const LINKTYPE_RAW = 101;
 export const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_IEEE802_11 = 105;
+/** Not a tcpdump.org link type: the A-MSDU subframes left in an 802.11 frame (`alongside`), read by decodeLink too. */
+export const LINKTYPE_AMSDU_SUBFRAMES = -105;
 
 export interface DecodeContext {
   anomalies: AnomalyCounter;
@@ -176,8 +181,10 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
       if (data.length < 4) return void a.add('decode.radiotap_too_small');
       return decodeWlan(data, data[2]! | (data[3]! << 8), ctx);
     }
-    case 105: // IEEE 802.11
+    case LINKTYPE_IEEE802_11:
       return decodeWlan(data, 0, ctx);
+    case LINKTYPE_AMSDU_SUBFRAMES:
+      return decodeAmsduSubframe(data, 0, ctx);
     case 101: case 12: case 14: // raw IP (LINKTYPE_RAW and the DLT_RAW numbers of some BSDs)
       return decodeIpByVersion(data, 0, ctx);
     case 239:
@@ -249,7 +256,10 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
   }
 }
 
-/** IEEE 802.11 data frames (§9.2.4.1): header by frame-control bits, then LLC/SNAP carrying an ethertype. */
+/**
+ * IEEE 802.11 data frames (§9.2.4.1): header by frame-control bits, then LLC/SNAP carrying an ethertype, or
+ * A-MSDU subframes (§9.3.2.2.2) when the QoS control field says so.
+ */
 function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
   if (data.length < at + 24) return void ctx.anomalies.add('decode.wlan_too_small');
   const fc0 = data[at]!;
@@ -257,14 +267,35 @@ function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (((fc0 >> 2) & 0x03) !== 2 || (fc1 & 0x40) !== 0) return undefined; // not data, or protected
   let len = 24;
   if ((fc1 & 0x03) === 0x03) len += 6; // four-address frame
-  if ((fc0 & 0x80) !== 0) len += 2; // QoS control
-  if ((fc1 & 0x80) !== 0 && (fc0 & 0x80) !== 0) len += 4; // HT control (order bit on QoS frames)
-  const llc = at + len;
+  const qos = (fc0 & 0x80) !== 0;
+  const amsdu = qos && data.length > at + len && (data[at + len]! & 0x80) !== 0;
+  if (qos) len += 2; // QoS control
+  if ((fc1 & 0x80) !== 0 && qos) len += 4; // HT control (order bit on QoS frames)
+  return amsdu ? decodeAmsduSubframe(data, at + len, ctx) : decodeLlcSnap(data, at + len, ctx);
+}
+
+/** An LLC/SNAP header (RFC 1042) at `llc` carrying IPv4 or IPv6. */
+function decodeLlcSnap(data: Uint8Array, llc: number, ctx: DecodeContext): TransportPacket | undefined {
   if (data.length < llc + 8 || data[llc] !== 0xaa || data[llc + 1] !== 0xaa || data[llc + 2] !== 0x03) return undefined;
   const ethertype = (data[llc + 6]! << 8) | data[llc + 7]!;
   if (ethertype === ETHERTYPE_IPV4) return decodeIpv4(data, llc + 8, ctx);
   if (ethertype === ETHERTYPE_IPV6) return decodeIpv6(data, llc + 8, ctx);
   return undefined;
+}
+
+/**
+ * One A-MSDU subframe at `at` (destination, source, length, then LLC/SNAP), the ones after it left `alongside`:
+ * each but the last is padded to a multiple of 4 bytes. As in Zeek, a subframe that is cut short or carries no IP
+ * ends the frame.
+ */
+function decodeAmsduSubframe(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  if (data.length < at + 14) return void ctx.anomalies.add('decode.wlan_amsdu_truncated');
+  const end = at + 14 + ((data[at + 12]! << 8) | data[at + 13]!);
+  if (data.length < end) return void ctx.anomalies.add('decode.wlan_amsdu_truncated');
+  const packet = decodeLlcSnap(data.subarray(0, end), at + 14, ctx);
+  const next = end + ((4 - ((end - at) & 3)) & 3);
+  if (packet !== undefined && next < data.length) packet.alongside = { linktype: LINKTYPE_AMSDU_SUBFRAMES, data: data.subarray(next) };
+  return packet;
 }
 
 /**
@@ -487,6 +518,8 @@ function greInner(g: Uint8Array, a: AnomalyCounter): { linktype: number; data: U
       return { linktype: LINKTYPE_ETHERNET, data: g.subarray(at + 12 + optional) };
     }
     default:
+      // Aruba's access points tunnel 802.11 frames with these protocol types (as Zeek's GRE analyzer has them).
+      if ((proto & 0x820f) === 0x8200 || proto === 0x9000) return { linktype: LINKTYPE_IEEE802_11, data: g.subarray(at) };
       return undefined;
   }
 }

@@ -138,6 +138,15 @@ describe('tunnels', () => {
   });
 });
 
+describe('frames carried beside each other', () => {
+  it.skipIf(!hasSharedData)('counts every 802.11 A-MSDU subframe of an Aruba GRE tunnel (Zeek gre-aruba-amsdu.pcap)', async () => {
+    const { events } = await runCapture(readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'tunnels', 'gre-aruba-amsdu.pcap')), { likely_server_ports: [] });
+    expect(flows(events).map((f) => [f.src_ip, f.src_port, f.dst_ip, f.dst_port, f.pkts_out, f.ip_bytes_out, f.history, f.duration])).toEqual([
+      ['157.240.18.16', 443, '149.159.130.184', 49392, 2, 356, 'D', 0],
+    ]);
+  });
+});
+
 describe('connection key', () => {
   it.skipIf(!hasSharedData)('tells the same five-tuple apart by VLAN tags with conn_key vlan-five-tuple (Zeek vlan-collisions.pcap)', async () => {
     const capture = readFileSync(sharedPath('zeek', 'testing', 'btest', 'Traces', 'vlan-collisions.pcap'));

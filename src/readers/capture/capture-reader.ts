@@ -79,19 +79,31 @@ export async function* captureEvents(
       snaplenNoted = true;
       health.notes.push('snaplen-limited capture: payload truncated; volumes come from IP/TCP lengths');
     }
-    // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded.
+    // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded; frames
+    // carried beside a packet (A-MSDU subframes) wait on a stack made only when there are some.
     let linktype = record.linktype;
     let data = record.data;
-    for (let depth = 0; ; depth++) {
+    let depth = 0;
+    let alongside: { linktype: number; data: Uint8Array; depth: number }[] | undefined;
+    for (;;) {
       const packet = decodeLink(linktype, data, decode);
-      if (packet === undefined) break;
-      if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
-      if (packet.inner === undefined) break;
-      if (depth >= options.max_tunnel_depth) {
-        anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
-        break;
+      let inner = packet?.inner;
+      if (packet !== undefined) {
+        if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
+        if (packet.alongside !== undefined) (alongside ??= []).push({ ...packet.alongside, depth });
+        if (inner !== undefined && depth >= options.max_tunnel_depth) {
+          anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
+          inner = undefined;
+        }
       }
-      ({ linktype, data } = packet.inner);
+      if (inner !== undefined) {
+        ({ linktype, data } = inner);
+        depth++;
+        continue;
+      }
+      const next = alongside?.pop();
+      if (next === undefined) break;
+      ({ linktype, data, depth } = next);
     }
   });
   let base = 0;
