@@ -87,6 +87,31 @@ describe('connections with Zeek conn.log semantics', () => {
     expect(flow).toMatchObject({ src_ip: '10.10.10.1', src_port: 443, dst_port: 56960, history: '', conn_state: 'OTH', pkts_out: 0, pkts_in: 0, ip_bytes_out: 0, bytes_out: 0 });
   });
 
+  it('turns the roles on a SYN answering a SYN-ACK, keeping the history letters as written (Zeek\'s FlipRoles)', async () => {
+    const [flow] = flows((await runCapture(pcap([
+      { ts: T, data: tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 40001, seq: 100, ack: 501, flags: 'SA' }) },
+      { ts: T + 0.1, data: tcpFrame({ src: '10.0.0.2', dst: '10.0.0.1', sport: 40001, dport: 40000, seq: 500, flags: 'S' }) },
+    ]))).events);
+    expect(flow).toMatchObject({ src_ip: '10.0.0.2', src_port: 40001, dst_ip: '10.0.0.1', history: 'Hs^', pkts_out: 1, pkts_in: 1 });
+  });
+
+  it('keeps a datagram conversation\'s counts with the roles when its analyzer turns them on the first message', async () => {
+    const turning: AppProtocol = {
+      name: 'ntp', transport: 'udp', matches: () => true,
+      create: (ctx) => {
+        let first = true;
+        return { datagram() { if (first) ctx.flip(); first = false; }, end() {} };
+      },
+    };
+    // Zeek's misordered-ntp.pcap in shape: a server reply first, then the client's request.
+    const records = [
+      { ts: T, data: udpFrame('17.253.4.253', '192.168.1.95', 123, 123, 'reply') },
+      { ts: T + 1, data: udpFrame('192.168.1.95', '17.253.4.253', 123, 123, 'query') },
+    ];
+    const [flow] = flows((await runCapture(pcap(records), {}, [turning])).events);
+    expect(flow).toMatchObject({ src_ip: '192.168.1.95', dst_ip: '17.253.4.253', history: 'D^', pkts_out: 2, pkts_in: 0, bytes_out: 10, conn_state: 'S0' });
+  });
+
   it('takes the SYN-ACK sender from a likely server port as the responder (history ^h)', async () => {
     const records = tcpConversation({}).slice(1);
     const [flow] = flows((await runCapture(pcap(records))).events);

@@ -579,14 +579,22 @@ export class FlowTable {
     return close;
   }
 
+  /**
+   * Zeek's Connection::FlipRoles: the endpoints swap and history gains `^`, its letters kept as written. A TCP
+   * connection's endpoint states and counts swap with them (as its session adapter's and ConnSize's do); a
+   * datagram conversation's stay with the roles, as Zeek's do when its DNS or NTP analyzer turns the roles on the
+   * first message, which was counted, and its history letter written, before the analyzer saw it.
+   */
   private flip(conn: Connection): void {
     const info = conn.info as { src_ip: string; src_port: number; dst_ip: string; dst_port: number };
     [info.src_ip, info.dst_ip] = [info.dst_ip, info.src_ip];
     [info.src_port, info.dst_port] = [info.dst_port, info.src_port];
-    [conn.orig, conn.resp] = [conn.resp, conn.orig];
-    [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
-    if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
-    conn.history = [...conn.history].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('') + '^';
+    if (conn.ipProto === IPPROTO_TCP) {
+      [conn.orig, conn.resp] = [conn.resp, conn.orig];
+      [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
+      if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
+    }
+    conn.history += '^';
     // The endpoint hash is the same both ways round: only the sides swap.
     [conn.origAddress, conn.respAddress] = [conn.respAddress, conn.origAddress];
   }
