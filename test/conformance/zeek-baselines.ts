@@ -8,6 +8,7 @@ import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
 import type { AppProtocol } from '../../src/protocols/analyzer.js';
+import { LIKELY_SERVER_PORTS } from '../../src/protocols/flows/flow-table.js';
 import { APP_PROTOCOLS, appProtocols } from '../../src/protocols/index.js';
 import { appProtocolOptions } from '../../src/protocols/options.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
@@ -97,16 +98,23 @@ const PACKET_ANALYZER_PORTS = [3544, 5072, 4789, 6081, 2152, 2123];
  * list, the reader's default, also holds ports such as 1080 of analyzers exfilscope does not have).
  */
 export function serverPortsFor(c: BaselineCase): Record<string, unknown> {
-  if (!isBare(c)) return {};
-  return { likely_server_ports: [...PACKET_ANALYZER_PORTS, ...protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? [])] };
+  const added = SCRIPT_REDEFINITIONS.get(c.test)?.addedServerPorts ?? [];
+  if (!isBare(c)) return added.length === 0 ? {} : { likely_server_ports: [...LIKELY_SERVER_PORTS, ...added] };
+  return { likely_server_ports: [...PACKET_ANALYZER_PORTS, ...protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? []), ...added] };
 }
 
-/** Reader options by test for what its script redefines (script-options.tsv). */
-const SCRIPT_OPTIONS = new Map(
+/**
+ * What each test's script redefines (script-options.tsv): reader options, and the ports it adds to
+ * likely_server_ports (`+likely_server_ports`, added to those Zeek had by `serverPortsFor`).
+ */
+const SCRIPT_REDEFINITIONS = new Map(
   readFileSync(new URL('./script-options.tsv', import.meta.url), 'utf8').split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => line.split('\t'))
-    .map(([test, options]) => [test!, JSON.parse(options!) as Record<string, unknown>]),
+    .map(([test, json]) => {
+      const { '+likely_server_ports': addedServerPorts = [], ...options } = JSON.parse(json!) as Record<string, unknown> & { '+likely_server_ports'?: number[] };
+      return [test!, { options, addedServerPorts }];
+    }),
 );
 
 /**
@@ -117,7 +125,7 @@ export function optionsFor(c: BaselineCase): Record<string, unknown> {
   return {
     ...(/(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' }),
     ...(c.command.includes('Tunnel::delay_teredo_confirmation=F') ? { delay_teredo_confirmation: false } : {}),
-    ...SCRIPT_OPTIONS.get(c.test),
+    ...SCRIPT_REDEFINITIONS.get(c.test)?.options,
   };
 }
 
@@ -232,8 +240,10 @@ export const exactOrDuration: CellEquality = (field, zeek, ours) => {
 };
 
 /**
- * Matches Zeek's rows to ours on `key` fields (greedily taking, among our rows with that key, the one
- * agreeing on most fields) and tallies `compare` fields into `into`. Only fields in the baseline count.
+ * Matches Zeek's rows to ours on `key` fields and tallies `compare` fields into `into`. Only fields in the
+ * baseline count. Rows agreeing on every field are paired first (so an earlier Zeek row cannot take a later
+ * one's exact match when the key is short, as in `zeek-cut` extracts without addresses); each other Zeek row
+ * then greedily takes, among our rows left with its key, the one agreeing on most fields.
  */
 export function compareTable(
   name: string, zeek: ZeekTable, ours: Map<string, string>[], key: readonly string[], compare: readonly string[],
@@ -252,20 +262,29 @@ export function compareTable(
     if (list === undefined) pool.set(k, [row]);
     else list.push(row);
   }
-  for (const zrow of zeek.rows) {
+  const keyOf = (zrow: string[]) => keyFields.map((f) => zrow[index.get(f)!] ?? '-').join('|');
+  const scoreOf = (zrow: string[], row: Map<string, string>) => fields.filter((f) => equal(f, zrow[index.get(f)!]!, row.get(f) ?? '-')).length;
+  const exact = zeek.rows.map((zrow) => {
+    const candidates = pool.get(keyOf(zrow)) ?? [];
+    const at = candidates.findIndex((row) => scoreOf(zrow, row) === fields.length);
+    return at >= 0 ? candidates.splice(at, 1)[0] : undefined;
+  });
+  for (const [n, zrow] of zeek.rows.entries()) {
     into.rows++;
-    const k = keyFields.map((f) => zrow[index.get(f)!] ?? '-').join('|');
+    const k = keyOf(zrow);
     const candidates = pool.get(k) ?? [];
     let best = -1;
     let bestScore = -1;
-    candidates.forEach((row, i) => {
-      const score = fields.filter((f) => equal(f, zrow[index.get(f)!]!, row.get(f) ?? '-')).length;
-      if (score > bestScore) {
-        best = i;
-        bestScore = score;
-      }
-    });
-    const mine = best >= 0 ? candidates.splice(best, 1)[0] : undefined;
+    if (exact[n] === undefined) {
+      candidates.forEach((row, i) => {
+        const score = scoreOf(zrow, row);
+        if (score > bestScore) {
+          best = i;
+          bestScore = score;
+        }
+      });
+    }
+    const mine = exact[n] ?? (best >= 0 ? candidates.splice(best, 1)[0] : undefined);
     if (mine === undefined) into.missing++;
     let all = mine !== undefined;
     let allButService = all;
