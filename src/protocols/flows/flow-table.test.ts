@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PayloadEvent } from '../../core/events.js';
-import { ethernet, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpFrame, type CaptureRecord } from '../../../test/packets.js';
+import { ethernet, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, udpFrame, type CaptureRecord } from '../../../test/packets.js';
 import type { AppProtocol, Direction } from '../analyzer.js';
 
 const T = 1_700_000_000;
@@ -227,6 +227,15 @@ describe('connections with Zeek conn.log semantics', () => {
       ['out', 100, 300, 'tcp.stream'],
       ['in', 50, 50, 'tcp.stream'],
     ]);
+  });
+
+  it('tells one five-tuple apart by its VLAN IDs, outer and inner, with conn_key vlan-five-tuple', async () => {
+    const datagram = udpDatagram(5000, 6000, 'abc');
+    const inVlans = (ids: number[]) => ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 17 }, datagram), 0x0800, ids.map(() => 0x8100), ids);
+    const records = [[], [42], [10, 20], [20, 10], [42]].map((ids, i) => ({ ts: T + i, data: inVlans(ids) }));
+    const count = async (conn_key: 'five-tuple' | 'vlan-five-tuple') => flows((await runCapture(pcap(records), { conn_key })).events).map((f) => f.pkts_out);
+    expect(await count('five-tuple')).toEqual([5]);
+    expect((await count('vlan-five-tuple')).sort()).toEqual([1, 1, 1, 2]);
   });
 
   it('splits UDP conversations idle longer than udp_inactivity_timeout', async () => {
