@@ -107,17 +107,19 @@ export function ipv6(src: Uint8Array, dst: Uint8Array, proto: number, payload: U
   return out;
 }
 
-export function ethernet(payload: Uint8Array, ethertype = 0x0800, vlans: number[] = []): Uint8Array {
+/** An Ethernet frame with a VLAN tag per TPID in `vlans`, the tags' IDs from `vlanIds` (5 where not given). */
+export function ethernet(payload: Uint8Array, ethertype = 0x0800, vlans: number[] = [], vlanIds: number[] = []): Uint8Array {
   const out = new Uint8Array(14 + 4 * vlans.length + payload.length);
   out.set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   let at = 12;
-  for (const tpid of vlans) {
+  vlans.forEach((tpid, i) => {
+    const id = vlanIds[i] ?? 5;
     out[at] = tpid >> 8;
     out[at + 1] = tpid & 0xff;
-    out[at + 2] = 0;
-    out[at + 3] = 5;
+    out[at + 2] = id >> 8;
+    out[at + 3] = id & 0xff;
     at += 4;
-  }
+  });
   out[at] = ethertype >> 8;
   out[at + 1] = ethertype & 0xff;
   out.set(payload, at + 2);

@@ -87,4 +87,9 @@ export interface AppProtocol {
    * events, so the flow table keeps sampling the connection's payload as for a connection no analyzer took.
    */
   readonly identifyOnly?: boolean;
+  /**
+   * Seconds of silence after which a UDP conversation this protocol analyzes ends, the next packet starting
+   * another connection (Zeek's dns_session_timeout); checked as Zeek's analyzer timer does (see FlowTable).
+   */
+  readonly sessionTimeout?: number;
 }

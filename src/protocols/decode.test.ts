@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../core/anomalies.js';
 import { ethernet, ipv4, ipv6, tcpSegment, udpDatagram } from '../../test/packets.js';
-import { decodeLink, type DecodeContext } from './decode.js';
+import { decodeLink, LINKTYPE_AMSDU_SUBFRAMES, withVlanTag, type DecodeContext } from './decode.js';
 import { FragmentReassembler } from './fragments.js';
 
 function context(limits = { max_trackers: 100, timeout: 60, max_fragments: 64 }): DecodeContext {
@@ -60,6 +60,21 @@ describe('link layers', () => {
     expect(packet).toMatchObject({ src: '2001:db8::1', dst: '2001:db8::2', proto: 17, sport: 53, dport: 5353, payloadLength: 1 });
   });
 
+  it('keeps the outer and inner VLAN IDs for the connection key, a third tag overwriting the inner as in Zeek', () => {
+    const tagsOf = (vlans: number[], ids: number[]) => decodeLink(1, ethernet(ip, 0x0800, vlans, ids), context())!.vlanTags;
+    expect(tagsOf([], [])).toBe(0);
+    expect(tagsOf([0x8100], [42])).toBe(withVlanTag(0, 42));
+    expect(tagsOf([0x88a8, 0x8100], [10, 20])).toBe(withVlanTag(withVlanTag(0, 10), 20));
+    expect(tagsOf([0x88a8, 0x8100, 0x8100], [10, 30, 20])).toBe(tagsOf([0x88a8, 0x8100], [10, 20]));
+    // Outer 10 / inner 20 is not outer 20 / inner 10, nor a lone tag 10; VLAN 0 is a tag too.
+    const keys = [tagsOf([0x8100], [10]), tagsOf([0x88a8, 0x8100], [10, 20]), tagsOf([0x88a8, 0x8100], [20, 10]), tagsOf([0x8100], [0]), 0];
+    expect(new Set(keys).size).toBe(keys.length);
+    // The TCI's priority and DEI bits are not part of the ID.
+    const prioritised = ethernet(ip, 0x0800, [0x8100], [42]);
+    prioritised[14]! |= 0xf0;
+    expect(decodeLink(1, prioritised, context())!.vlanTags).toBe(withVlanTag(0, 42));
+  });
+
   it('stops at the layer cap on 200 stacked VLAN tags and counts it', () => {
     const ctx = context();
     expect(decodeLink(1, ethernet(ip, 0x0800, new Array(200).fill(0x8100)), ctx)).toBeUndefined();
@@ -99,14 +114,16 @@ describe('transport headers', () => {
     }
   });
 
-  it('counts a TCP data offset below 5 and beyond the segment', () => {
+  it('counts a TCP data offset below 5 and beyond the segment, keeping the fixed header of the latter as Zeek does', () => {
     const ctx = context();
     const small = segment.slice();
     small[12] = 0x40;
     const big = segment.slice();
     big[12] = 0xf0;
-    decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, small), ctx);
-    decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, big), ctx);
+    expect(decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, small), ctx)).toBeUndefined();
+    const truncated = decodeLink(101, ipv4({ src: '1.1.1.1', dst: '2.2.2.2', proto: 6 }, big), ctx);
+    expect(truncated).toMatchObject({ headerTruncated: true, sport: 1234, dport: 80, flags: 0x18, payloadLength: 0 });
+    expect(truncated!.payload.length).toBe(0);
     expect(ctx.anomalies.count('decode.tcp_invalid_data_offset')).toBe(1);
     expect(ctx.anomalies.count('decode.tcp_truncated_header')).toBe(1);
   });
@@ -235,6 +252,47 @@ describe('Teredo (RFC 4380), on real datagrams of Zeek\'s Traces/tunnels/Teredo.
     }
     expect(decodeLink(101, outer(3797, 3544, solicitation.subarray(0, 30)), ctx)?.inner).toBeUndefined();
     expect([...ctx.anomalies.entries()].map((e) => [e.code, e.count])).toEqual([['decode.teredo_length_mismatch', 2], ['decode.teredo_malformed', 1]]);
+  });
+});
+
+describe('Aruba GRE carrying 802.11 A-MSDU frames (as in Zeek\'s Traces/tunnels/gre-aruba-amsdu.pcap)', () => {
+  const llcSnapIp = (payload: string) => Uint8Array.from([
+    0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00,
+    ...ipv4({ src: '157.240.18.16', dst: '149.159.130.184', proto: 6 }, tcpSegment({ sport: 443, dport: 49392, seq: 1, ack: 1, flags: 'PA', payload })),
+  ]);
+  const subframe = (body: Uint8Array) => Uint8Array.from([...new Array(12).fill(2), body.length >> 8, body.length & 0xff, ...body]);
+  // QoS data from the DS (24-byte header), QoS control with the A-MSDU bit; subframe bodies of 49 and 50 bytes
+  // (8 LLC/SNAP + 40 IP/TCP + payload) need 1 and 0 bytes of padding to a multiple of 4 (IEEE 802.11 §9.3.2.2.2).
+  const wlan = Uint8Array.from([
+    0x88, 0x02, 0, 0, ...new Array(18).fill(1), 0, 0, 0x80, 0x00,
+    ...subframe(llcSnapIp('a')), 0, ...subframe(llcSnapIp('ab')), ...subframe(llcSnapIp('xyz')),
+  ]);
+  const gre = (proto: number) => ipv4({ src: '10.226.22.9', dst: '10.102.16.187', proto: 47 }, Uint8Array.from([0, 0, proto >> 8, proto & 0xff, ...wlan]));
+
+  it('hands the 802.11 frame of an Aruba protocol type on, and reads every A-MSDU subframe in turn', () => {
+    const ctx = context();
+    const outer = decodeLink(101, gre(0x8240), ctx)!;
+    expect(outer.encapsulationOnly).toBe(true);
+    expect(outer.inner?.linktype).toBe(105);
+    const payloads: string[] = [];
+    for (let frame = outer.inner; frame !== undefined;) {
+      const packet = decodeLink(frame.linktype, frame.data, ctx)!;
+      expect(packet).toMatchObject({ src: '157.240.18.16', sport: 443, dport: 49392 });
+      payloads.push(Buffer.from(packet.payload).toString());
+      frame = packet.alongside;
+      if (frame !== undefined) expect(frame.linktype).toBe(LINKTYPE_AMSDU_SUBFRAMES);
+    }
+    expect(payloads).toEqual(['a', 'ab', 'xyz']);
+    expect(ctx.anomalies.total).toBe(0);
+    expect(decodeLink(101, gre(0x9000), ctx)?.inner?.linktype).toBe(105);
+    expect(decodeLink(101, gre(0x8241), ctx)).toBeUndefined();
+  });
+
+  it('counts a subframe cut short and reads nothing of it', () => {
+    const ctx = context();
+    const cut = decodeLink(105, wlan.subarray(0, 26 + 14 + 30), ctx);
+    expect(cut).toBeUndefined();
+    expect(ctx.anomalies.count('decode.wlan_amsdu_truncated')).toBe(1);
   });
 });
 

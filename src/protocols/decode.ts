@@ -44,6 +44,8 @@ export class TransportPacket {
   payload: Uint8Array = NO_PAYLOAD;
   /** A tunnel's inner frame, to be decoded next (iteratively, by the caller). */
   inner?: { linktype: number; data: Uint8Array };
+  /** Frames carried beside this packet in the same one (the rest of an 802.11 A-MSDU), decoded next at the same depth. */
+  alongside?: { linktype: number; data: Uint8Array };
   /** The tunnel protocol carried (conn.log service of the outer UDP connection). */
   tunnel?: string;
   /** True for encapsulations that are not connections themselves (GRE, IP-in-IP): only the inner packet counts. */
@@ -54,6 +56,16 @@ export class TransportPacket {
   tunnelCut?: boolean;
   /** The transport checksum was verified and is wrong (only when checksum verification is on). */
   badChecksum?: boolean;
+  /**
+   * A TCP header whose fixed 20 bytes were captured but not its options: Zeek makes the connection from it
+   * and counts nothing else of the packet (`decode.tcp_truncated_header`).
+   */
+  headerTruncated?: boolean;
+  /**
+   * The frame's 802.1Q/802.1ad VLAN IDs as one number (`withVlanTag`): 0 when untagged. Zeek's VLAN-aware
+   * connection key (policy/frameworks/conn_key/vlan_fivetuple) tells connections apart by them.
+   */
+  vlanTags = 0;
 
   constructor(
     readonly addresses: Uint8Array,
@@ -81,9 +93,25 @@ function formatAddress(bytes: Uint8Array, at: number, length: 4 | 16): string {
   return length === 4 ? formatIpv4(bytes, at) : formatIpv6(bytes, at);
 }
 
+/**
+ * Adds a VLAN tag's ID to `tags` as Zeek's VLAN analyzer does: the first tag is the outer VLAN (bits 0–12,
+ * ID + 1), any later one the inner VLAN (bits 13–25, the last tag winning, as Zeek overwrites it).
+ */
+export function withVlanTag(tags: number, id: number): number {
+  return (tags & 0x1fff) === 0 ? tags | (id + 1) : (tags & 0x1fff) | ((id + 1) << 13);
+}
+
+function tagged(packet: TransportPacket | undefined, vlanTags: number): TransportPacket | undefined {
+  if (packet !== undefined && vlanTags !== 0) packet.vlanTags = vlanTags;
+  return packet;
+}
+
 /** Link type used for inner frames that are bare IP (version decided by the first nibble). */
 export const LINKTYPE_RAW = 101;
 export const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_IEEE802_11 = 105;
+/** Not a tcpdump.org link type: the A-MSDU subframes left in an 802.11 frame (`alongside`), read by decodeLink too. */
+export const LINKTYPE_AMSDU_SUBFRAMES = -105;
 
 export interface DecodeContext {
   anomalies: AnomalyCounter;
@@ -157,8 +185,10 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
       if (data.length < 4) return void a.add('decode.radiotap_too_small');
       return decodeWlan(data, data[2]! | (data[3]! << 8), ctx);
     }
-    case 105: // IEEE 802.11
+    case LINKTYPE_IEEE802_11:
       return decodeWlan(data, 0, ctx);
+    case LINKTYPE_AMSDU_SUBFRAMES:
+      return decodeAmsduSubframe(data, 0, ctx);
     case 101: case 12: case 14: // raw IP (LINKTYPE_RAW and the DLT_RAW numbers of some BSDs)
       return decodeIpByVersion(data, 0, ctx);
     case 239:
@@ -170,15 +200,17 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
     default:
       return void a.add('decode.unsupported_linktype', { detail: String(linktype) });
   }
+  let vlanTags = 0;
   for (let layer = 1; ; layer++) {
     if (layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
     switch (ethertype) {
       case ETHERTYPE_IPV4:
-        return decodeIpv4(data, at, ctx);
+        return tagged(decodeIpv4(data, at, ctx), vlanTags);
       case ETHERTYPE_IPV6:
-        return decodeIpv6(data, at, ctx);
+        return tagged(decodeIpv6(data, at, ctx), vlanTags);
       case 0x8100: case 0x88a8: case 0x9100: // 802.1Q / 802.1ad tags
         if (data.length < at + 4) return void a.add('decode.vlan_too_small');
+        vlanTags = withVlanTag(vlanTags, ((data[at]! << 8) | data[at + 1]!) & 0xfff);
         ethertype = (data[at + 2]! << 8) | data[at + 3]!;
         at += 4;
         break;
@@ -203,7 +235,7 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
           if (bottom) break;
           if (++layer >= MAX_LAYERS) return void a.add('decode.too_many_layers');
         }
-        return decodeIpByVersion(data, at, ctx);
+        return tagged(decodeIpByVersion(data, at, ctx), vlanTags);
       }
       case 0x8864: { // PPPoE session: 6-byte header, then the PPP protocol
         if (data.length < at + 8) return void a.add('decode.pppoe_too_small');
@@ -228,7 +260,10 @@ export function decodeLink(linktype: number, data: Uint8Array, ctx: DecodeContex
   }
 }
 
-/** IEEE 802.11 data frames (§9.2.4.1): header by frame-control bits, then LLC/SNAP carrying an ethertype. */
+/**
+ * IEEE 802.11 data frames (§9.2.4.1): header by frame-control bits, then LLC/SNAP carrying an ethertype, or
+ * A-MSDU subframes (§9.3.2.2.2) when the QoS control field says so.
+ */
 function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
   if (data.length < at + 24) return void ctx.anomalies.add('decode.wlan_too_small');
   const fc0 = data[at]!;
@@ -236,14 +271,35 @@ function decodeWlan(data: Uint8Array, at: number, ctx: DecodeContext): Transport
   if (((fc0 >> 2) & 0x03) !== 2 || (fc1 & 0x40) !== 0) return undefined; // not data, or protected
   let len = 24;
   if ((fc1 & 0x03) === 0x03) len += 6; // four-address frame
-  if ((fc0 & 0x80) !== 0) len += 2; // QoS control
-  if ((fc1 & 0x80) !== 0 && (fc0 & 0x80) !== 0) len += 4; // HT control (order bit on QoS frames)
-  const llc = at + len;
+  const qos = (fc0 & 0x80) !== 0;
+  const amsdu = qos && data.length > at + len && (data[at + len]! & 0x80) !== 0;
+  if (qos) len += 2; // QoS control
+  if ((fc1 & 0x80) !== 0 && qos) len += 4; // HT control (order bit on QoS frames)
+  return amsdu ? decodeAmsduSubframe(data, at + len, ctx) : decodeLlcSnap(data, at + len, ctx);
+}
+
+/** An LLC/SNAP header (RFC 1042) at `llc` carrying IPv4 or IPv6. */
+function decodeLlcSnap(data: Uint8Array, llc: number, ctx: DecodeContext): TransportPacket | undefined {
   if (data.length < llc + 8 || data[llc] !== 0xaa || data[llc + 1] !== 0xaa || data[llc + 2] !== 0x03) return undefined;
   const ethertype = (data[llc + 6]! << 8) | data[llc + 7]!;
   if (ethertype === ETHERTYPE_IPV4) return decodeIpv4(data, llc + 8, ctx);
   if (ethertype === ETHERTYPE_IPV6) return decodeIpv6(data, llc + 8, ctx);
   return undefined;
+}
+
+/**
+ * One A-MSDU subframe at `at` (destination, source, length, then LLC/SNAP), the ones after it left `alongside`:
+ * each but the last is padded to a multiple of 4 bytes. As in Zeek, a subframe that is cut short or carries no IP
+ * ends the frame.
+ */
+function decodeAmsduSubframe(data: Uint8Array, at: number, ctx: DecodeContext): TransportPacket | undefined {
+  if (data.length < at + 14) return void ctx.anomalies.add('decode.wlan_amsdu_truncated');
+  const end = at + 14 + ((data[at + 12]! << 8) | data[at + 13]!);
+  if (data.length < end) return void ctx.anomalies.add('decode.wlan_amsdu_truncated');
+  const packet = decodeLlcSnap(data.subarray(0, end), at + 14, ctx);
+  const next = end + ((4 - ((end - at) & 3)) & 3);
+  if (packet !== undefined && next < data.length) packet.alongside = { linktype: LINKTYPE_AMSDU_SUBFRAMES, data: data.subarray(next) };
+  return packet;
 }
 
 /**
@@ -386,14 +442,17 @@ function decodeTransport(
       if (captured < 20) return void a.add('decode.tcp_truncated_header');
       const off = (segment[from + 12]! >> 4) * 4;
       if (off < 20) return void a.add('decode.tcp_invalid_data_offset');
-      if (off > captured) return void a.add('decode.tcp_truncated_header');
-      if (!tcpOptionsWellFormed(segment, from, off)) a.add('decode.tcp_bad_option');
+      if (off > captured) {
+        a.add('decode.tcp_truncated_header');
+        packet.headerTruncated = true;
+      } else if (!tcpOptionsWellFormed(segment, from, off)) a.add('decode.tcp_bad_option');
       packet.sport = (segment[from]! << 8) | segment[from + 1]!;
       packet.dport = (segment[from + 2]! << 8) | segment[from + 3]!;
       packet.seq = ((segment[from + 4]! << 24) | (segment[from + 5]! << 16) | (segment[from + 6]! << 8) | segment[from + 7]!) >>> 0;
       packet.ack = ((segment[from + 8]! << 24) | (segment[from + 9]! << 16) | (segment[from + 10]! << 8) | segment[from + 11]!) >>> 0;
       packet.flags = segment[from + 13]!;
       packet.window = (segment[from + 14]! << 8) | segment[from + 15]!;
+      if (packet.headerTruncated === true) return packet;
       packet.payloadLength = Math.max(0, wireLength - off);
       packet.payload = segment.subarray(from + off, from + Math.min(captured, off + packet.payloadLength));
       return packet;
@@ -463,6 +522,8 @@ function greInner(g: Uint8Array, a: AnomalyCounter): { linktype: number; data: U
       return { linktype: LINKTYPE_ETHERNET, data: g.subarray(at + 12 + optional) };
     }
     default:
+      // Aruba's access points tunnel 802.11 frames with these protocol types (as Zeek's GRE analyzer has them).
+      if ((proto & 0x820f) === 0x8200 || proto === 0x9000) return { linktype: LINKTYPE_IEEE802_11, data: g.subarray(at) };
       return undefined;
   }
 }

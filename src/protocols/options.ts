@@ -34,6 +34,7 @@ export const appProtocolOptions = z.strictObject({
     max_pending_queries: count(DEFAULT_DNS_LIMITS.max_pending_queries).describe("queries awaiting a response per connection; Zeek's DNS::max_pending_queries (dns.too_many_pending)"),
     max_questions: count(DEFAULT_DNS_LIMITS.max_questions).describe("questions a message may declare; more is a protocol violation and the history gains X; Zeek's dns_max_queries (dns.too_many_questions)"),
     max_compression_depth: count(DEFAULT_DNS_LIMITS.max_compression_depth).describe("compression pointers followed per name; the name is cut there and the history gains X; Zeek's dns_max_compression_chain_depth (dns.compression_depth_exceeded)"),
+    session_timeout: count(DEFAULT_DNS_LIMITS.session_timeout).describe("seconds of silence that end a UDP DNS conversation, the next packet starting another; Zeek's dns_session_timeout"),
   }).prefault({}),
   ftp: z.strictObject({
     max_line_length: count(DEFAULT_FTP_LIMITS.max_line_length).describe('longest command or reply line (ftp.line_too_long)'),

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { connLog } from '../../src/sinks/zeek-logs/conn-log.js';
 import { hasSharedData } from '../shared-data.js';
 import {
-  baselineCases, compareTable, decodeTrace, exclusionReason, formatComparison, newComparison, optionsFor, ourRows, protocolsFor, rate, readZeekTsv, recordedFloors,
+  baselineCases, compareTable, decodeTrace, exclusionReason, formatComparison, newComparison, optionsFor, ourRows, protocolsFor, rate, readZeekTsv,
+  recordedFloors, serverPortsFor,
 } from './zeek-baselines.js';
 
 const KEY = ['id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'];
@@ -25,7 +26,7 @@ describe.skipIf(!hasSharedData)('conn.log conformance with Zeek baselines', () =
         excluded.push(`${c.test}: ${why}`);
         continue;
       }
-      const { events, error } = await decodeTrace(c.trace, optionsFor(c), true, protocolsFor(c));
+      const { events, error } = await decodeTrace(c.trace, { ...optionsFor(c), ...serverPortsFor(c) }, true, protocolsFor(c));
       if (error !== undefined) failed.push(`${c.test}: ${error}`);
       const zeek = readZeekTsv(c.baseline);
       const ours = ourRows(connLog, events);

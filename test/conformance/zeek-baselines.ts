@@ -8,6 +8,7 @@ import { InputError } from '../../src/core/errors.js';
 import type { Event } from '../../src/core/events.js';
 import { newInputHealth } from '../../src/core/health.js';
 import type { AppProtocol } from '../../src/protocols/analyzer.js';
+import { LIKELY_SERVER_PORTS } from '../../src/protocols/flows/flow-table.js';
 import { appProtocols } from '../../src/protocols/index.js';
 import { captureEvents, captureOptions } from '../../src/readers/capture/capture-reader.js';
 import { openInput } from '../../src/readers/io/open.js';
@@ -77,21 +78,29 @@ function isBare(c: BaselineCase): boolean {
   return /(^|\s)-[a-zA-Z]*b/.test(c.command);
 }
 
-/** The ports each Zeek analyzer adds to likely_server_ports (`ports` of base/protocols/<name>/main.zeek). */
+/** The ports each Zeek analyzer adds to likely_server_ports (`ports` of base/protocols/<script>/main.zeek), by service. */
 const ANALYZER_PORTS: Readonly<Record<string, readonly number[]>> = {
   http: [80, 81, 631, 3128, 8000, 8080, 8888], dns: [53, 137, 5353, 5355], ftp: [21, 2811], smtp: [25, 587],
+  ssh: [22], ssl: [443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223], dhcp: [67], ntp: [123], krb_tcp: [88],
 };
+
+/**
+ * Ports even a bare Zeek has in likely_server_ports: its packet analyzers' (base/packet-protocols: teredo, ayiya,
+ * vxlan, geneve, gtpv1), which init-bare loads.
+ */
+const PACKET_ANALYZER_PORTS = [3544, 5072, 4789, 6081, 2152, 2123];
 
 /**
  * likely_server_ports as a bare Zeek (`-b`) had it: only the ports of the analyzers it loaded (a full Zeek's
  * list, the reader's default, also holds ports such as 1080 of analyzers exfilscope does not have).
  */
 export function serverPortsFor(c: BaselineCase): Record<string, unknown> {
-  if (!/(^|\s)-[a-zA-Z]*b/.test(c.command)) return {};
-  return { likely_server_ports: protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? []) };
+  const added = SCRIPT_REDEFINITIONS.get(c.test)?.addedServerPorts ?? [];
+  if (!isBare(c)) return added.length === 0 ? {} : { likely_server_ports: [...LIKELY_SERVER_PORTS, ...added] };
+  return { likely_server_ports: [...PACKET_ANALYZER_PORTS, ...protocolsFor(c).flatMap((p) => ANALYZER_PORTS[p.name] ?? []), ...added] };
 }
 
-/** Zeek options with a reader config key (its path under `readers.pcap`), set where a test sets the option. */
+/** Zeek options with a reader config key (its path under `readers.pcap`), set where a test's command line sets them. */
 const ZEEK_OPTIONS = new Map<string, readonly string[]>([
   ['Tunnel::delay_teredo_confirmation', ['delay_teredo_confirmation']],
   ['Tunnel::max_depth', ['max_tunnel_depth']],
@@ -101,22 +110,27 @@ const ZEEK_OPTIONS = new Map<string, readonly string[]>([
   ['FTP::max_command_length', ['protocols', 'ftp', 'max_command_length']],
 ]);
 
-/** `name=value` settings tests make in their scripts (`redef`), by test (btest-redefs.tsv). */
-const REDEFS = new Map(
-  readFileSync(new URL('./btest-redefs.tsv', import.meta.url), 'utf8').split('\n')
+/**
+ * What each test's script redefines (script-options.tsv): reader options, and the ports it adds to
+ * likely_server_ports (`+likely_server_ports`, added to those Zeek had by `serverPortsFor`).
+ */
+const SCRIPT_REDEFINITIONS = new Map(
+  readFileSync(new URL('./script-options.tsv', import.meta.url), 'utf8').split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => line.split('\t'))
-    .map(([test, settings]) => [test!, settings!.split(' ')]),
+    .map(([test, json]) => {
+      const { '+likely_server_ports': addedServerPorts = [], ...options } = JSON.parse(json!) as Record<string, unknown> & { '+likely_server_ports'?: number[] };
+      return [test!, { options, addedServerPorts }];
+    }),
 );
 
 /**
- * Reader options matching how Zeek ran: without `-C` it verifies checksums; the Zeek options of ZEEK_OPTIONS
- * that the test sets on its command line (`name=value`) or redefines in its script (btest-redefs.tsv).
+ * Reader options matching how Zeek ran: without `-C` it verifies checksums; the Zeek options of ZEEK_OPTIONS its
+ * command line sets (`name=value`); what the test's script redefines (top-level reader keys).
  */
 export function optionsFor(c: BaselineCase): Record<string, unknown> {
   const options: Record<string, unknown> = /(^|\s)-[a-zA-Z]*C/.test(c.command) ? {} : { checksums: 'verify' };
-  const settings = [...c.command.replaceAll('"', '').split(/\s+/), ...(REDEFS.get(c.test) ?? [])];
-  for (const setting of settings) {
+  for (const setting of c.command.replaceAll('"', '').split(/\s+/)) {
     const [name, value] = setting.split('=');
     const path = ZEEK_OPTIONS.get(name!);
     if (path === undefined || value === undefined) continue;
@@ -124,12 +138,19 @@ export function optionsFor(c: BaselineCase): Record<string, unknown> {
     for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
     at[path.at(-1)!] = value === 'T' ? true : value === 'F' ? false : Number(value);
   }
-  return options;
+  return { ...options, ...SCRIPT_REDEFINITIONS.get(c.test)?.options };
 }
+
+/**
+ * Tests whose scripts install BPF filters while Zeek reads (core.pcap.dynamic-filter: Pcap::install_pcap_filter
+ * after the first packets; netcontrol.packetfilter: a NetControl drop rule per established connection).
+ */
+const RUNTIME_FILTER_TESTS = new Set(['core.pcap.dynamic-filter', 'scripts.base.frameworks.netcontrol.packetfilter']);
 
 /** Why a case cannot be compared as Zeek ran it (a BPF filter or options we do not model), if so. */
 export function exclusionReason(c: BaselineCase): string | undefined {
   if (/\s-f\s/.test(c.command)) return 'Zeek ran with a BPF capture filter';
+  if (RUNTIME_FILTER_TESTS.has(c.test)) return 'its script installs BPF filters while Zeek reads';
   if (c.jsonLogs) return 'JSON baseline';
   return undefined;
 }
@@ -232,8 +253,10 @@ export const exactOrDuration: CellEquality = (field, zeek, ours) => {
 };
 
 /**
- * Matches Zeek's rows to ours on `key` fields (greedily taking, among our rows with that key, the one
- * agreeing on most fields) and tallies `compare` fields into `into`. Only fields in the baseline count.
+ * Matches Zeek's rows to ours on `key` fields and tallies `compare` fields into `into`. Only fields in the
+ * baseline count. Rows agreeing on every field are paired first (so an earlier Zeek row cannot take a later
+ * one's exact match when the key is short, as in `zeek-cut` extracts without addresses); each other Zeek row
+ * then greedily takes, among our rows left with its key, the one agreeing on most fields.
  */
 export function compareTable(
   name: string, zeek: ZeekTable, ours: Map<string, string>[], key: readonly string[], compare: readonly string[],
@@ -252,20 +275,29 @@ export function compareTable(
     if (list === undefined) pool.set(k, [row]);
     else list.push(row);
   }
-  for (const zrow of zeek.rows) {
+  const keyOf = (zrow: string[]) => keyFields.map((f) => zrow[index.get(f)!] ?? '-').join('|');
+  const scoreOf = (zrow: string[], row: Map<string, string>) => fields.filter((f) => equal(f, zrow[index.get(f)!]!, row.get(f) ?? '-')).length;
+  const exact = zeek.rows.map((zrow) => {
+    const candidates = pool.get(keyOf(zrow)) ?? [];
+    const at = candidates.findIndex((row) => scoreOf(zrow, row) === fields.length);
+    return at >= 0 ? candidates.splice(at, 1)[0] : undefined;
+  });
+  for (const [n, zrow] of zeek.rows.entries()) {
     into.rows++;
-    const k = keyFields.map((f) => zrow[index.get(f)!] ?? '-').join('|');
+    const k = keyOf(zrow);
     const candidates = pool.get(k) ?? [];
     let best = -1;
     let bestScore = -1;
-    candidates.forEach((row, i) => {
-      const score = fields.filter((f) => equal(f, zrow[index.get(f)!]!, row.get(f) ?? '-')).length;
-      if (score > bestScore) {
-        best = i;
-        bestScore = score;
-      }
-    });
-    const mine = best >= 0 ? candidates.splice(best, 1)[0] : undefined;
+    if (exact[n] === undefined) {
+      candidates.forEach((row, i) => {
+        const score = scoreOf(zrow, row);
+        if (score > bestScore) {
+          best = i;
+          bestScore = score;
+        }
+      });
+    }
+    const mine = exact[n] ?? (best >= 0 ? candidates.splice(best, 1)[0] : undefined);
     if (mine === undefined) into.missing++;
     let all = mine !== undefined;
     let allButService = all;

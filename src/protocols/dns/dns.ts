@@ -244,6 +244,7 @@ export function dnsProtocols(limits: DnsLimits = DEFAULT_DNS_LIMITS): AppProtoco
       name: 'dns', transport: 'udp',
       matches: (conn) => ports.has(conn.dst_port) || ports.has(conn.src_port),
       create: (ctx) => new DnsDatagramAnalyzer(ctx, limits),
+      sessionTimeout: limits.session_timeout,
     },
     {
       name: 'dns', transport: 'tcp',

@@ -19,10 +19,12 @@ export interface DnsLimits {
   max_questions: number;
   /** Compression pointers followed per name (Zeek `dns_max_compression_chain_depth`): the name is cut there. */
   max_compression_depth: number;
+  /** Seconds of silence that end a UDP DNS conversation (Zeek's dns_session_timeout); the next packet starts another. */
+  session_timeout: number;
 }
 
 export const DEFAULT_DNS_LIMITS: DnsLimits = {
-  max_name_length: 255, max_answers: 100, max_pending_queries: 50, max_questions: 25, max_compression_depth: 20,
+  max_name_length: 255, max_answers: 100, max_pending_queries: 50, max_questions: 25, max_compression_depth: 20, session_timeout: 10,
 };
 
 export interface DnsMessage {

@@ -36,6 +36,16 @@ describe('ConnectionIndex', () => {
     for (const other of others) expect(other).not.toBe(forward);
   });
 
+  it('hashes a keyed context (VLAN tags) alike in both directions and apart from another context', () => {
+    const index = new ConnectionIndex<Entry>();
+    const untagged = index.hash(6, v4, 4, 0, 1234, 4, 80);
+    expect(index.hash(6, v4, 4, 0, 1234, 4, 80, 0)).toBe(untagged);
+    const vlan42 = index.hash(6, v4, 4, 0, 1234, 4, 80, 43);
+    expect(index.hash(6, v4, 4, 4, 80, 0, 1234, 43)).toBe(vlan42);
+    expect(vlan42).not.toBe(untagged);
+    expect(index.hash(6, v4, 4, 0, 1234, 4, 80, 44)).not.toBe(vlan42);
+  });
+
   it('keeps every entry sharing a hash and removes any of them', () => {
     const index = new ConnectionIndex<Entry>();
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(entry) as [Entry, Entry, Entry, Entry];

@@ -18,13 +18,14 @@ export class ConnectionIndex<T extends Chained<T>> {
 
   /**
    * The hash of one packet's endpoints: `addressLength` bytes of source address at `srcAt` and of destination
-   * address at `dstAt` in `bytes`. Swapping source and destination gives the same hash.
+   * address at `dstAt` in `bytes`, and a `context` that is part of the key in both directions (VLAN tags when
+   * those are keyed, else 0). Swapping source and destination gives the same hash.
    */
-  hash(proto: number, bytes: Uint8Array, addressLength: number, srcAt: number, sport: number, dstAt: number, dport: number): number {
+  hash(proto: number, bytes: Uint8Array, addressLength: number, srcAt: number, sport: number, dstAt: number, dport: number, context = 0): number {
     const a = endpointHash(this.seed, bytes, srcAt, addressLength, sport);
     const b = endpointHash(this.seed, bytes, dstAt, addressLength, dport);
     // Order-independent, and not a ^ b (which is 0 for a connection to itself on the same port).
-    return mix(mix(this.seed ^ proto, a < b ? a : b), a < b ? b : a) & 0x3fffffff;
+    return mix(mix(this.seed ^ proto ^ (context << 8), a < b ? a : b), a < b ? b : a) & 0x3fffffff;
   }
 
   /** The first entry filed under `hash`; follow `sameHash` for the rest. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PayloadEvent } from '../../core/events.js';
-import { ethernet, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpFrame, type CaptureRecord } from '../../../test/packets.js';
+import { ethernet, flows, ipv4, pcap, runCapture, tcpConversation, tcpFrame, udpDatagram, udpFrame, type CaptureRecord } from '../../../test/packets.js';
 import type { AppProtocol, Direction } from '../analyzer.js';
 
 const T = 1_700_000_000;
@@ -69,6 +69,47 @@ describe('connections with Zeek conn.log semantics', () => {
     expect(flows((await runCapture(rej)).events)[0]).toMatchObject({ conn_state: 'REJ', history: 'Sr' });
     const s0 = pcap([{ ts: T, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) }, { ts: T + 1, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) }]);
     expect(flows((await runCapture(s0)).events)).toMatchObject([{ conn_state: 'S0', history: 'S', pkts_out: 2 }]);
+  });
+
+  it('reports an originator reset after its SYN alone as RSTOS0, and a lone reset as OTH (Zeek\'s history pattern)', async () => {
+    const synReset = pcap([
+      { ts: T, data: tcpFrame({ sport: 1, dport: 2, seq: 10, flags: 'S' }) },
+      { ts: T + 0.1, data: tcpFrame({ sport: 1, dport: 2, seq: 11, flags: 'R' }) },
+    ]);
+    expect(flows((await runCapture(synReset)).events)[0]).toMatchObject({ conn_state: 'RSTOS0', history: 'SR' });
+    const loneReset = pcap([{ ts: T, data: tcpFrame({ sport: 1576, dport: 2, seq: 11, flags: 'R' }) }]);
+    expect(flows((await runCapture(loneReset)).events)[0]).toMatchObject({ conn_state: 'OTH', history: 'R' });
+  });
+
+  it('makes a connection from a TCP header cut before its options and counts nothing else of it (Zeek vntag_vlan_sandwich_clean.pcap)', async () => {
+    const synAck = tcpFrame({ src: '10.10.10.1', dst: '10.10.10.2', sport: 443, dport: 56960, seq: 1, ack: 1, flags: 'SA', options: new Array(20).fill(1) });
+    const [flow] = flows((await runCapture(pcap([{ ts: T, data: synAck.subarray(0, synAck.length - 18), wire: synAck.length }]), { likely_server_ports: [] })).events);
+    expect(flow).toMatchObject({ src_ip: '10.10.10.1', src_port: 443, dst_port: 56960, history: '', conn_state: 'OTH', pkts_out: 0, pkts_in: 0, ip_bytes_out: 0, bytes_out: 0 });
+  });
+
+  it('turns the roles on a SYN answering a SYN-ACK, keeping the history letters as written (Zeek\'s FlipRoles)', async () => {
+    const [flow] = flows((await runCapture(pcap([
+      { ts: T, data: tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 40001, seq: 100, ack: 501, flags: 'SA' }) },
+      { ts: T + 0.1, data: tcpFrame({ src: '10.0.0.2', dst: '10.0.0.1', sport: 40001, dport: 40000, seq: 500, flags: 'S' }) },
+    ]))).events);
+    expect(flow).toMatchObject({ src_ip: '10.0.0.2', src_port: 40001, dst_ip: '10.0.0.1', history: 'Hs^', pkts_out: 1, pkts_in: 1 });
+  });
+
+  it('keeps a datagram conversation\'s counts with the roles when its analyzer turns them on the first message', async () => {
+    const turning: AppProtocol = {
+      name: 'ntp', transport: 'udp', matches: () => true,
+      create: (ctx) => {
+        let first = true;
+        return { datagram() { if (first) ctx.flip(); first = false; }, end() {} };
+      },
+    };
+    // Zeek's misordered-ntp.pcap in shape: a server reply first, then the client's request.
+    const records = [
+      { ts: T, data: udpFrame('17.253.4.253', '192.168.1.95', 123, 123, 'reply') },
+      { ts: T + 1, data: udpFrame('192.168.1.95', '17.253.4.253', 123, 123, 'query') },
+    ];
+    const [flow] = flows((await runCapture(pcap(records), {}, [turning])).events);
+    expect(flow).toMatchObject({ src_ip: '192.168.1.95', dst_ip: '17.253.4.253', history: 'D^', pkts_out: 2, pkts_in: 0, bytes_out: 10, conn_state: 'S0' });
   });
 
   it('takes the SYN-ACK sender from a likely server port as the responder (history ^h)', async () => {
@@ -188,10 +229,38 @@ describe('connections with Zeek conn.log semantics', () => {
     ]);
   });
 
+  it('tells one five-tuple apart by its VLAN IDs, outer and inner, with conn_key vlan-five-tuple', async () => {
+    const datagram = udpDatagram(5000, 6000, 'abc');
+    const inVlans = (ids: number[]) => ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 17 }, datagram), 0x0800, ids.map(() => 0x8100), ids);
+    const records = [[], [42], [10, 20], [20, 10], [42]].map((ids, i) => ({ ts: T + i, data: inVlans(ids) }));
+    const count = async (conn_key: 'five-tuple' | 'vlan-five-tuple') => flows((await runCapture(pcap(records), { conn_key })).events).map((f) => f.pkts_out);
+    expect(await count('five-tuple')).toEqual([5]);
+    expect((await count('vlan-five-tuple')).sort()).toEqual([1, 1, 1, 2]);
+  });
+
   it('splits UDP conversations idle longer than udp_inactivity_timeout', async () => {
     const records = [0, 30, 100].map((dt) => ({ ts: T + dt, data: udpFrame('10.0.0.1', '10.0.0.2', 5000, 6000, 'abc') }));
     const result = flows((await runCapture(pcap(records))).events);
     expect(result.map((f) => [f.pkts_out, f.bytes_out, f.conn_state, f.history])).toEqual([[2, 6, 'S0', 'D'], [1, 3, 'S0', 'D']]);
+  });
+
+  it('ends a conversation whose analyzer has a session timeout as Zeek\'s DNS timer does: checked every timeout from the start', async () => {
+    const sessions: AppProtocol = {
+      name: 'dns', transport: 'udp', matches: (conn) => conn.dst_port === 53, sessionTimeout: 10,
+      create: () => ({ datagram() {}, end() {} }),
+    };
+    const split = async (times: number[], protocols = [sessions]) => {
+      const records = times.map((dt) => ({ ts: T + dt, data: udpFrame('10.0.0.1', '10.0.0.2', 5000, 53, 'q') }));
+      return flows((await runCapture(pcap(records), {}, protocols)).events).map((f) => f.pkts_out);
+    };
+    // At 10 s the conversation had been silent 9.5 s of the 9 allowed (the timeout less Zeek's one-second grace).
+    expect(await split([0, 0.5, 19])).toEqual([2, 1]);
+    // Silent for 9 s at the 10 s check: ended, though the next packet comes only 9.2 s after the last.
+    expect(await split([0, 1, 10.2])).toEqual([2, 1]);
+    // Active at 10 s (last packet at 9.2), so next checked at 20 s: a packet at 10.5 still belongs to it.
+    expect(await split([0, 9.2, 10.5, 21])).toEqual([3, 1]);
+    // Without a session timeout, only udp_inactivity_timeout (60 s) ends it.
+    expect(await split([0, 0.5, 19], [])).toEqual([3]);
   });
 
   it('evicts the least recently active connection beyond max_flows, still measuring the big active flow', async () => {

@@ -54,6 +54,8 @@ export interface FlowLimits {
   ignore_violations_after: number;
   /** Zeek's DPD::track_removed_services_in_connection: a service removed on a violation stays, followed by `-service`. */
   track_removed_services: boolean;
+  /** Zeek's ConnKey::factory: `vlan-five-tuple` adds the VLAN tags to the connection key (vlan_fivetuple policy). */
+  conn_key: 'five-tuple' | 'vlan-five-tuple';
 }
 
 /** Ports a full Zeek's analyzers register (its likely_server_ports), used to guess the responder of a partial connection. */
@@ -93,6 +95,8 @@ class Connection {
   respAddress: Uint8Array;
   hash = 0;
   sameHash: Connection | undefined;
+  /** The VLAN tags that are part of the key (`conn_key: vlan-five-tuple`), else 0. */
+  vlanKey = 0;
   history = '';
   private histSeen = 0;
   /** Directions that carried a tunnel's packets: 1 originator, 2 responder. */
@@ -120,6 +124,9 @@ class Connection {
   alive = true;
   /** When an unanswered SYN gives up (Zeek's tcp_attempt_delay after the SYN). */
   attemptDeadline = Infinity;
+  /** The analyzer's session timeout (AppProtocol.sessionTimeout) and when it is next checked. */
+  sessionTimeout = 0;
+  sessionCheckAt = Infinity;
   firstSource: Source;
   /**
    * A TCP connection first seen mid-stream (no SYN): Zeek's application analyzers skip those
@@ -205,10 +212,12 @@ export class FlowTable {
   private currentOffset = 0;
 
   private readonly serverPorts: ReadonlySet<number>;
+  private readonly vlanKeyed: boolean;
 
   constructor(private readonly options: FlowTableOptions) {
     this.limits = options.limits;
     this.serverPorts = new Set(options.limits.likely_server_ports);
+    this.vlanKeyed = options.limits.conn_key === 'vlan-five-tuple';
     this.anomalies = options.anomalies;
   }
 
@@ -239,27 +248,30 @@ export class FlowTable {
       const pairs = p.proto === IPPROTO_ICMP ? ICMP4_PAIRS : ICMP6_PAIRS;
       dport = pairs.get(p.sport) ?? p.dport;
     }
-    const hash = this.conns.hash(p.proto, p.addresses, p.addressLength, p.srcAt, sport, p.dstAt, dport);
+    const vlanKey = this.vlanKeyed ? p.vlanTags : 0;
+    const hash = this.conns.hash(p.proto, p.addresses, p.addressLength, p.srcAt, sport, p.dstAt, dport, vlanKey);
     let conn = this.conns.chain(hash);
     let isOrig = true;
     for (; conn !== undefined; conn = conn.sameHash) {
-      if (conn.ipProto !== p.proto || conn.origAddress.length !== p.addressLength) continue;
+      if (conn.ipProto !== p.proto || conn.vlanKey !== vlanKey || conn.origAddress.length !== p.addressLength) continue;
       if (conn.info.src_port === sport && conn.info.dst_port === dport && sameAddress(conn.origAddress, p, p.srcAt) && sameAddress(conn.respAddress, p, p.dstAt)) break;
       if (conn.info.src_port === dport && conn.info.dst_port === sport && sameAddress(conn.origAddress, p, p.dstAt) && sameAddress(conn.respAddress, p, p.srcAt)) {
         isOrig = false;
         break;
       }
     }
-    if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p))) {
+    if (conn !== undefined && (ts > conn.removeAt || this.attemptExpired(conn, ts) || this.isReuse(conn, p) || (ts >= conn.sessionCheckAt && sessionEnded(conn, ts)))) {
       this.finish(conn);
       conn = undefined;
     }
     if (conn === undefined) {
       ({ conn, isOrig } = this.create(p, sport, dport, hash, ts));
+      conn.vlanKey = vlanKey;
     } else {
       this.listOf(conn).touch(conn);
       if (conn.encapsulation !== p.encapsulation) this.encapsulationChanged(conn, p.encapsulation);
     }
+    if (p.headerTruncated === true) return;
     if (p.badChecksum === true) {
       // Zeek notes a corrupt packet in the history and otherwise ignores it.
       conn.checkHistory(HIST_CORRUPT, 'C', isOrig);
@@ -595,13 +607,21 @@ export class FlowTable {
     return close;
   }
 
+  /**
+   * Zeek's Connection::FlipRoles: the endpoints swap and history gains `^`, its letters kept as written. A TCP
+   * connection's endpoint states and counts swap with them (as its session adapter's and ConnSize's do); a
+   * datagram conversation's stay with the roles, as Zeek's do when its DNS or NTP analyzer turns the roles on the
+   * first message, which was counted, and its history letter written, before the analyzer saw it.
+   */
   private flip(conn: Connection): void {
     const info = conn.info as { src_ip: string; src_port: number; dst_ip: string; dst_port: number };
     [info.src_ip, info.dst_ip] = [info.dst_ip, info.src_ip];
     [info.src_port, info.dst_port] = [info.dst_port, info.src_port];
-    [conn.orig, conn.resp] = [conn.resp, conn.orig];
-    [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
-    if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
+    if (conn.ipProto === IPPROTO_TCP) {
+      [conn.orig, conn.resp] = [conn.resp, conn.orig];
+      [conn.tcpOrig, conn.tcpResp] = [conn.tcpResp, conn.tcpOrig];
+      if (conn.streams !== undefined) conn.streams = [conn.streams[1], conn.streams[0]];
+    }
     // As Zeek's FlipRoles, the letters so far keep their case: only `^` marks the turn.
     conn.history += '^';
     // The endpoint hash is the same both ways round: only the sides swap.
@@ -688,6 +708,10 @@ export class FlowTable {
       if (protocol.transport !== transport || !protocol.matches(conn.info, bytes, dir)) continue;
       conn.analyzer = protocol.create(this.context(conn));
       conn.sampling = protocol.identifyOnly === true;
+      if (protocol.sessionTimeout !== undefined && transport === 'udp') {
+        conn.sessionTimeout = protocol.sessionTimeout;
+        conn.sessionCheckAt = conn.start + protocol.sessionTimeout;
+      }
       return;
     }
   }
@@ -804,7 +828,7 @@ export class FlowTable {
     const bytesIn = payloadSize(conn, false);
     let state: string;
     if (conn.ipProto === IPPROTO_TCP) {
-      state = tcpConnState(conn.tcpOrig!, conn.tcpResp!, bytesOut, bytesIn);
+      state = tcpConnState(conn.tcpOrig!, conn.tcpResp!, bytesOut, bytesIn, conn.history);
     } else if (conn.ipProto === IPPROTO_UDP) {
       state = conn.orig.active ? (conn.resp.active ? 'SF' : 'S0') : conn.resp.active ? 'SHR' : 'OTH';
     } else {
@@ -885,8 +909,24 @@ class ActivityList {
   }
 }
 
-/** Zeek's conn_state() from base/protocols/conn/main.zeek, over the two endpoint states. */
-function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize: number): string {
+/**
+ * Whether a connection with a session timeout has ended by `now`, replaying Zeek's DNS_Analyzer::ExpireTimer:
+ * from the start, every timeout seconds, a conversation silent for all but one second of the timeout ends
+ * (the second spares the usual request and reply a second check); checked when its next packet comes.
+ */
+function sessionEnded(conn: Connection, now: number): boolean {
+  for (let at = conn.sessionCheckAt; at <= now; at += conn.sessionTimeout) {
+    if (at - conn.last >= conn.sessionTimeout - 1) return true;
+    conn.sessionCheckAt = at + conn.sessionTimeout;
+  }
+  return false;
+}
+
+/** A history in which the originator's SYN was followed by its RST and nothing else of note (Zeek's RSTOS0 pattern). */
+const SYN_THEN_RESET = /^\^?S[^HAFGIQ]*R/;
+
+/** Zeek's conn_state() from base/protocols/conn/main.zeek, over the two endpoint states and the history. */
+function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize: number, history: string): string {
   const os = o.state;
   const rs = r.state;
   const oInactive = os === TcpState.Inactive || os === TcpState.Partial;
@@ -895,7 +935,7 @@ function tcpConnState(o: TcpEndpoint, r: TcpEndpoint, origSize: number, respSize
     if (os === TcpState.SynSent || os === TcpState.SynAckSent || (os === TcpState.Reset && origSize === 0 && respSize === 0)) return 'REJ';
     return oInactive ? 'RSTRH' : 'RSTR';
   }
-  if (os === TcpState.Reset) return rInactive ? 'RSTOS0' : 'RSTO';
+  if (os === TcpState.Reset) return !rInactive ? 'RSTO' : SYN_THEN_RESET.test(history) ? 'RSTOS0' : 'OTH';
   if (rs === TcpState.Closed && os === TcpState.Closed) return 'SF';
   if (os === TcpState.Closed) return rInactive ? 'SH' : 'S2';
   if (rs === TcpState.Closed) return oInactive ? 'SHR' : 'S3';

@@ -27,6 +27,11 @@ export interface IdentifierSpec {
   then?: IdentifierStage;
   /** TCP: bytes buffered per direction before giving up. UDP: datagrams tried per direction. */
   window?: number;
+  /**
+   * UDP: the datagram shows its sender holds the other role (an NTP server message from the originator); the
+   * connection is turned round on the first such one (`AnalyzerContext.flip`), as Zeek's analyzer does.
+   */
+  turns?(bytes: Uint8Array, dir: Direction): boolean;
 }
 
 export interface IdentifierStage {
@@ -53,7 +58,7 @@ export function identifier(spec: IdentifierSpec): AppProtocol {
         return new DatagramIdentifier(spec, spec.window ?? DEFAULT_DATAGRAMS, (bytes, dir) => {
           ctx.confirm(spec.name);
           for (const service of spec.also?.(bytes, dir) ?? []) ctx.confirm(service);
-        });
+        }, () => ctx.flip());
       }
       const stages = spec.then === undefined ? [spec] : [spec, spec.then];
       return new StreamIdentifier(stages, spec.window ?? DEFAULT_STREAM_WINDOW, (stage, bytes, dir) => {
@@ -159,15 +164,28 @@ function heldBytes(side: Side): Uint8Array {
   return side.buffer === undefined ? NOTHING : side.buffer.subarray(0, side.length);
 }
 
-/** Checks the first `limit` datagrams of each direction, each with the other direction's first one. */
+/**
+ * Checks the first `limit` datagrams of each direction, each with the other direction's first one; every datagram
+ * until one turns the connection round, when the spec says which do.
+ */
 class DatagramIdentifier implements DatagramAnalyzer {
   private decided = false;
+  private turned = false;
   private readonly tried = { orig: 0, resp: 0 };
   private readonly first: Record<Direction, Uint8Array | undefined> = { orig: undefined, resp: undefined };
 
-  constructor(private readonly spec: IdentifierSpec, private readonly limit: number, private readonly confirm: Confirm) {}
+  constructor(
+    private readonly spec: IdentifierSpec,
+    private readonly limit: number,
+    private readonly confirm: Confirm,
+    private readonly turn: () => void,
+  ) {}
 
   datagram(dir: Direction, bytes: Uint8Array): void {
+    if (!this.turned && this.spec.turns?.(bytes, dir) === true) {
+      this.turned = true;
+      this.turn();
+    }
     if (this.decided || this.tried[dir] >= this.limit) return;
     this.tried[dir]++;
     this.first[dir] ??= bytes.slice(0, FIRST_KEPT);

@@ -270,6 +270,23 @@ describe('binary and datagram protocols', () => {
     expect(datagram(hex('030206e8'.padEnd(96, '0')))).toEqual([]);
   });
 
+  it('turns an ntp conversation round once on a server message from the originator or a client one from the responder', () => {
+    const client = hex('230206e800000091000006b7b6a580dbdcd2a7d77a05d46a00000000000000000000000000000000dcd2aa817b9f9bdc');
+    const server = client.slice();
+    server[0] = 0x24; // version 4, mode 4
+    const flips = (messages: [Direction, Uint8Array][]): number => {
+      const ctx = new RecordingContext({ ...conn(123), proto: 'udp' });
+      const analyzer = ntpIdentifier.create(ctx) as DatagramAnalyzer;
+      for (const [dir, bytes] of messages) analyzer.datagram(dir, bytes, 1);
+      return ctx.flips;
+    };
+    expect(flips([['orig', client], ['resp', server]])).toBe(0);
+    expect(flips([['orig', server], ['orig', server]])).toBe(1);
+    // A message after the confirming one still turns it: Zeek's analyzer reads every message.
+    expect(flips([['orig', client], ['orig', client], ['resp', client]])).toBe(1);
+    expect(flips([['orig', server.subarray(0, 47)]])).toBe(0);
+  });
+
   it('confirms dtls on a DTLS 1.2 ClientHello on any port (Zeek\'s tls/dtls1_2.pcap)', () => {
     const hello = hex('16fefd000000000000000000d70100011f00000000000000cbfefd06ac4343e7');
     const udp = { ...conn(4400), proto: 'udp' as const };

@@ -34,6 +34,7 @@ export const captureOptions = z.strictObject({
   delay_teredo_confirmation: z.boolean().default(true).describe("name Teredo as a connection's service only once both directions carried it; Zeek's Tunnel::delay_teredo_confirmation"),
   ignore_violations_after: count(10_240, 0).describe("payload bytes of a connection after which a protocol violation no longer removes its analyzer; Zeek's DPD::ignore_violations_after"),
   track_removed_services: z.boolean().default(false).describe("keep a service removed on a protocol violation in conn.log, followed by `-service`; Zeek's DPD::track_removed_services_in_connection"),
+  conn_key: z.enum(['five-tuple', 'vlan-five-tuple']).default('five-tuple').describe("what tells connections apart: addresses, ports and protocol, or those and the 802.1Q/802.1ad VLAN IDs (outer and inner); Zeek's ConnKey::factory, vlan-five-tuple as its policy/frameworks/conn_key/vlan_fivetuple"),
   max_fragment_trackers: count(65_535, 1).describe('IP datagrams reassembled at once (defrag.trackers_evicted)'),
   fragment_timeout: count(60, 1).describe('seconds a fragmented datagram may wait (defrag.timeout)'),
   max_fragments: count(256, 1).describe('fragments kept per datagram (defrag.too_many_fragments)'),
@@ -81,24 +82,36 @@ export async function* captureEvents(
       snaplenNoted = true;
       health.notes.push('snaplen-limited capture: payload truncated; volumes come from IP/TCP lengths');
     }
-    // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded.
+    // Tunnels are peeled iteratively: each layer's packet is processed, then its inner frame decoded; frames
+    // carried beside a packet (A-MSDU subframes) wait on a stack made only when there are some.
     let linktype = record.linktype;
     let data = record.data;
+    let depth = 0;
     let encapsulation: string | undefined;
-    for (let depth = 0; ; depth++) {
+    let alongside: { linktype: number; data: Uint8Array; depth: number; encapsulation: string | undefined }[] | undefined;
+    for (;;) {
       const packet = decodeLink(linktype, data, decode);
-      if (packet === undefined) break;
-      if (encapsulation !== undefined) packet.encapsulation = encapsulation;
-      const cut = packet.inner !== undefined && depth >= options.max_tunnel_depth;
-      if (cut) packet.tunnelCut = true;
-      if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
-      if (packet.inner === undefined) break;
-      if (cut) {
-        anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
-        break;
+      let inner = packet?.inner;
+      if (packet !== undefined) {
+        if (encapsulation !== undefined) packet.encapsulation = encapsulation;
+        const cut = inner !== undefined && depth >= options.max_tunnel_depth;
+        if (cut) packet.tunnelCut = true;
+        if (packet.encapsulationOnly !== true) flows.process(packet, record.ts);
+        if (packet.alongside !== undefined) (alongside ??= []).push({ ...packet.alongside, depth, encapsulation });
+        if (cut) {
+          anomalies.add('decode.tunnel_depth_exceeded', { offset: record.offset });
+          inner = undefined;
+        }
+        if (inner !== undefined) encapsulation = `${encapsulation ?? ''}${tunnelLayer(packet)};`;
       }
-      encapsulation = `${encapsulation ?? ''}${tunnelLayer(packet)};`;
-      ({ linktype, data } = packet.inner);
+      if (inner !== undefined) {
+        ({ linktype, data } = inner);
+        depth++;
+        continue;
+      }
+      const next = alongside?.pop();
+      if (next === undefined) break;
+      ({ linktype, data, depth, encapsulation } = next);
     }
   });
   let base = 0;

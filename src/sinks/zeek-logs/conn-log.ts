@@ -21,11 +21,12 @@ export const connLog: ZeekLog<'flow'> = {
     { name: 'resp_ip_bytes', type: 'count' },
   ],
   row(flow) {
-    // Zeek leaves duration and byte counts unset for a connection that saw a single packet.
-    const single = (flow.pkts_out ?? 0) + (flow.pkts_in ?? 0) <= 1;
+    // Zeek leaves duration and byte counts unset for a connection of no duration (a single packet, or several
+    // captured at one instant, as A-MSDU subframes are).
+    const instant = !((flow.duration ?? 0) > 0);
     return [
       ...connectionCells(flow), flow.proto === 'unknown' ? 'unknown_transport' : flow.proto, flow.service,
-      single ? undefined : flow.duration, single ? undefined : flow.bytes_out, single ? undefined : flow.bytes_in,
+      instant ? undefined : flow.duration, instant ? undefined : flow.bytes_out, instant ? undefined : flow.bytes_in,
       flow.conn_state, flow.missed_bytes, flow.history === '' ? undefined : flow.history,
       flow.pkts_out, flow.ip_bytes_out, flow.pkts_in, flow.ip_bytes_in,
     ];

@@ -19,9 +19,11 @@ describe('Zeek log formats', () => {
     );
   });
 
-  it('leaves duration and byte counts unset for a single-packet connection, as Zeek does', () => {
-    const cells = connLog.row({ ...flow, pkts_out: 1, pkts_in: 0, history: '' })!;
-    expect(tsvRow(connLog, cells).split('\t').slice(8, 14)).toEqual(['-', '-', '-', 'SF', '0', '-']);
+  it('leaves duration and byte counts unset for a connection of no duration (one packet, or several at one instant), as Zeek does', () => {
+    const single = connLog.row({ ...flow, pkts_out: 1, pkts_in: 0, duration: 0, history: '' })!;
+    expect(tsvRow(connLog, single).split('\t').slice(8, 14)).toEqual(['-', '-', '-', 'SF', '0', '-']);
+    const instant = connLog.row({ ...flow, pkts_out: 2, pkts_in: 0, duration: 0, bytes_out: 252, bytes_in: 0, history: 'D' })!;
+    expect(tsvRow(connLog, instant).split('\t').slice(8, 11)).toEqual(['-', '-', '-']);
   });
 
   it('escapes separators, control bytes and look-alikes of the unset and empty markers', () => {
