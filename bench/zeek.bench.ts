@@ -109,6 +109,9 @@ export default async function zeekBench(): Promise<string> {
       table.push(row(measure(`exfilscope hunt, ${label}, every analytic`, `${cli} ${path} -q --format jsonl > /dev/null`), bytes));
       table.push(row(measure(`wc -l, ${label}`, `${cat} | wc -l > /dev/null`), bytes));
       table.push(row(measure(`awk, ${label}`, `${cat} | awk ${awkProgram} > /dev/null`), bytes));
+      if (name === 'JSON' && !gz) {
+        table.push(row(measure('node, JSON.parse of every line (no reader, no events)', `node ${join(import.meta.dirname, 'json-parse-floor.mjs')} ${path} > /dev/null`), bytes));
+      }
     }
   }
   return [
@@ -116,7 +119,7 @@ export default async function zeekBench(): Promise<string> {
     '',
     `${machineLine()}. ${ROWS.toLocaleString('en')} conn rows repeated from ${rows.length} real rows of Zeek's baselines; ` +
       `TSV ${(statSync(tsv).size / 1e6).toFixed(0)} MB, JSON ${(statSync(json).size / 1e6).toFixed(0)} MB (MB/s on uncompressed bytes). ` +
-      'exfilscope runs with the two seed network analytics only (the issue\'s measure), then with every analytic on (flow-asymmetry and beaconing also read conn rows); awk counts rows matching analytic 4\'s port and size test.',
+      'exfilscope runs with the two seed network analytics only (the issue\'s measure), then with every analytic on (flow-asymmetry and beaconing also read conn rows); awk counts rows matching analytic 4\'s port and size test; `node, JSON.parse` only parses each JSON line, the floor of any JavaScript reader of JSON logs.',
     '',
     markdownTable(['command', 'seconds', 'M rows/s', 'MB/s', 'peak RSS MiB'], table),
   ].join('\n');
