@@ -35,6 +35,13 @@ describe('readLines', () => {
     ]);
   });
 
+  it('reads a chunk far larger than one text piece, lines crossing the piece boundaries intact', async () => {
+    const lines = Array.from({ length: 20000 }, (_, i) => `line ${i} ${'x'.repeat(i % 37)}`);
+    const { out } = await collect([lines.join('\n') + '\n'], 1024);
+    expect(out.length).toBe(20000);
+    expect(out.every((l, i) => l.line === i + 1 && l.text === lines[i])).toBe(true);
+  });
+
   it('yields an unterminated last line', async () => {
     const { out } = await collect(['x\ny']);
     expect(out.map((l) => l.text)).toEqual(['x', 'y']);

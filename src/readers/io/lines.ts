@@ -39,6 +39,9 @@ export interface LineOptions {
 /** Most lines in one batch: small batches keep the set of live objects small when each line becomes an event. */
 const BATCH_LINES = 1024;
 
+/** Most bytes decoded into one text. */
+const TEXT_BYTES = 64 * 1024;
+
 /** Yields batches of consecutive lines; an unterminated last line is yielded as a final batch. */
 export async function* readLines(stream: ByteStream, options: LineOptions): AsyncIterable<LineBatch> {
   const decoder = new TextDecoder('utf-8');
@@ -55,7 +58,7 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
   // Whether the decoder may hold the first bytes of a character cut at the last chunk's end.
   let midCharacter = false;
 
-  for await (const chunk of stream) {
+  for await (const chunk of slices(stream)) {
     bytes += chunk.length;
     // Pure ASCII (the usual log) is copied as Latin-1, much faster than UTF-8 decoding and the same text.
     const text = !midCharacter && isAscii(chunk)
@@ -118,6 +121,16 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
   }
   carry += decoder.decode();
   if (!skipping && carry.length > 0) yield oneLine(carry, lineNo, bytes);
+}
+
+/**
+ * The stream in pieces of at most TEXT_BYTES: a longer text would be allocated in V8's large-object space, which
+ * counts against the old generation and brings frequent full collections while its lines are read.
+ */
+async function* slices(stream: ByteStream): AsyncIterable<Uint8Array> {
+  for await (const chunk of stream) {
+    for (let at = 0; at < chunk.length; at += TEXT_BYTES) yield chunk.subarray(at, at + TEXT_BYTES);
+  }
 }
 
 /** A batch of one line that has a text of its own (without its `\r\n` or `\n`). */
