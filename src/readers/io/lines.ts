@@ -55,6 +55,14 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
     anomalies.add('input.line_too_long', { line: lineNo, detail: `longer than ${maxLineLength} characters` });
   };
 
+  /** An unfinished line already over the cap is dropped and the rest of it skipped up to its newline. */
+  const dropCarryIfTooLong = (): void => {
+    if (carry.length <= maxLineLength) return;
+    tooLong();
+    carry = '';
+    skipping = true;
+  };
+
   // Whether the decoder may hold the first bytes of a character cut at the last chunk's end.
   let midCharacter = false;
 
@@ -72,11 +80,7 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
       const nl = text.indexOf('\n');
       if (nl === -1) {
         carry += text;
-        if (carry.length > maxLineLength) {
-          tooLong();
-          carry = '';
-          skipping = true;
-        }
+        dropCarryIfTooLong();
         continue;
       }
       const line = carry + text.slice(0, nl);
@@ -112,11 +116,7 @@ export async function* readLines(stream: ByteStream, options: LineOptions): Asyn
     if (batch !== undefined) yield batch;
     if (!skipping) {
       carry = text.slice(start);
-      if (carry.length > maxLineLength) {
-        tooLong();
-        carry = '';
-        skipping = true;
-      }
+      dropCarryIfTooLong();
     }
   }
   carry += decoder.decode();
